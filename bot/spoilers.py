@@ -1,0 +1,76 @@
+"""The one spoiler formatter: every piece of catalog or user text reaches Discord through here.
+
+Discord renders `||spoiler||` markup in message content, embed descriptions and field values
+only. Callers put the output of `spoiler()` in those places and nowhere else; titles, field
+names, footers and author lines get `plain()`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from discord.utils import escape_markdown
+
+ELLIPSIS = "…"
+SPOILER_MARK = "||"
+
+
+class HasLevel(Protocol):
+    """Anything with story text and a spoiler level (`bot.catalog.Fact`, `Item`, `EndingFact`)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def is_spoiler(self) -> bool: ...
+
+
+def plain(text: str, limit: int | None = None) -> str:
+    """Escape markdown (so `||`, `*`, `_`, `` ` ``, `>` show literally) and cut to `limit` characters.
+
+    Args:
+        text: catalog or user text.
+        limit: maximum length of the result in characters (None: no limit).
+    Returns:
+        Escaped text, ending in "…" when it had to be cut; never a dangling escape backslash.
+    """
+    return _fit(text, limit, wrap="")
+
+
+def spoiler(text: str, limit: int | None = None) -> str:
+    """Escape `text` and wrap it in Discord spoiler tags: `||escaped||`, at most `limit` characters.
+
+    Escaping first means text that itself holds `||` cannot close the spoiler early.
+    Cutting happens on the raw text before escaping, so the closing `||` is always intact.
+    """
+    return _fit(text, limit, wrap=SPOILER_MARK)
+
+
+def fact_markup(fact: HasLevel, limit: int | None = None, *, force_spoiler: bool = False) -> str:
+    """Markup for one fact: spoiler facts (or all, with `force_spoiler`) go in tags, safe ones plain."""
+    if fact.is_spoiler or force_spoiler:
+        return spoiler(fact.text, limit)
+    return plain(fact.text, limit)
+
+
+def _fit(text: str, limit: int | None, *, wrap: str) -> str:
+    text = " ".join(text.split()) if "\n" not in text else text.strip()
+    out = f"{wrap}{_escape(text)}{wrap}"
+    if limit is None or len(out) <= limit:
+        return out
+    budget = limit - 2 * len(wrap) - len(ELLIPSIS)
+    if budget <= 0:
+        return (wrap + ELLIPSIS + wrap)[:limit] if limit > 0 else ""
+    # Shrink the raw text until its escaped form fits: escaping can only lengthen text.
+    cut = min(len(text), budget)
+    while cut > 0:
+        body = _escape(text[:cut].rstrip())
+        if len(body) <= budget:
+            return f"{wrap}{body}{ELLIPSIS}{wrap}"
+        cut -= max(1, (len(body) - budget + 1) // 2)
+    return f"{wrap}{ELLIPSIS}{wrap}"
+
+
+def _escape(text: str) -> str:
+    # Backslashes first, so a trailing "\\" in the text cannot escape the closing "||".
+    return escape_markdown(text.replace("\\", "\\\\"))
