@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
 
 RAMEN_MAX = 10
 
@@ -471,7 +471,7 @@ class _Fields:
         value = self._get(key, required)
         if value is None:
             return None
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise self._fail(key, f"expected {name}, got {_type_name(value)} {value!r}")
         return value
 
@@ -522,7 +522,8 @@ class _Fields:
             return ()
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                raise CatalogError(self.source, f"{self._where(key)}[{i}]", f"expected a non-empty string, got {item!r}")
+                where = f"{self._where(key)}[{i}]"
+                raise CatalogError(self.source, where, f"expected a non-empty string, got {item!r}")
         return tuple(item.strip() for item in value)
 
     def enum(self, key: str, kind: type[StrEnum]) -> Any:

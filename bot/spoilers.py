@@ -15,6 +15,34 @@ ELLIPSIS = "…"
 SPOILER_MARK = "||"
 
 
+class Markup(str):
+    """Text that is safe to put where Discord renders markdown (descriptions, field values, content).
+
+    Only this module makes it: `plain()` escapes, `spoiler()` escapes then wraps, `md()` marks a
+    project-written literal such as "**Aired:** ". Joining Markup with `+` or `concat()` keeps
+    the type; joining it with a bare `str` gives a bare `str`, which the embed builder refuses.
+    """
+
+    __slots__ = ()
+
+    def __add__(self, other: str) -> str:
+        joined = str.__add__(self, other)
+        return Markup(joined) if isinstance(other, Markup) else joined
+
+
+def md(literal: str) -> Markup:
+    """Mark a markdown literal written in the project's code (never catalog or user text)."""
+    return Markup(literal)
+
+
+def concat(*parts: Markup, sep: str = "") -> Markup:
+    """Join Markup parts (with a literal separator); raises TypeError on an unescaped `str`."""
+    for part in parts:
+        if not isinstance(part, Markup):
+            raise TypeError(f"unescaped text reached markup: {part!r}")
+    return Markup(sep.join(parts))
+
+
 class HasLevel(Protocol):
     """Anything with story text and a spoiler level (`bot.catalog.Fact`, `Item`, `EndingFact`)."""
 
@@ -25,7 +53,7 @@ class HasLevel(Protocol):
     def is_spoiler(self) -> bool: ...
 
 
-def plain(text: str, limit: int | None = None) -> str:
+def plain(text: str, limit: int | None = None) -> Markup:
     """Escape markdown (so `||`, `*`, `_`, `` ` ``, `>` show literally) and cut to `limit` characters.
 
     Args:
@@ -37,7 +65,7 @@ def plain(text: str, limit: int | None = None) -> str:
     return _fit(text, limit, wrap="")
 
 
-def spoiler(text: str, limit: int | None = None) -> str:
+def spoiler(text: str, limit: int | None = None) -> Markup:
     """Escape `text` and wrap it in Discord spoiler tags: `||escaped||`, at most `limit` characters.
 
     Escaping first means text that itself holds `||` cannot close the spoiler early.
@@ -46,15 +74,19 @@ def spoiler(text: str, limit: int | None = None) -> str:
     return _fit(text, limit, wrap=SPOILER_MARK)
 
 
-def fact_markup(fact: HasLevel, limit: int | None = None, *, force_spoiler: bool = False) -> str:
+def fact_markup(fact: HasLevel, limit: int | None = None, *, force_spoiler: bool = False) -> Markup:
     """Markup for one fact: spoiler facts (or all, with `force_spoiler`) go in tags, safe ones plain."""
     if fact.is_spoiler or force_spoiler:
         return spoiler(fact.text, limit)
     return plain(fact.text, limit)
 
 
-def _fit(text: str, limit: int | None, *, wrap: str) -> str:
-    text = " ".join(text.split()) if "\n" not in text else text.strip()
+def _fit(text: str, limit: int | None, *, wrap: str) -> Markup:
+    return Markup(_fit_str(text, limit, wrap=wrap))
+
+
+def _fit_str(text: str, limit: int | None, *, wrap: str) -> str:
+    text = " ".join(text.split())
     out = f"{wrap}{_escape(text)}{wrap}"
     if limit is None or len(out) <= limit:
         return out

@@ -1,0 +1,40 @@
+"""Autocomplete choices for app command options, within Discord's limits (≤ 25, names ≤ 100)."""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+from bot import limits
+from bot.catalog import Catalog, Drama
+
+
+def title_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 typo-tolerant title matches (rapidfuzz) for `current`; the value is the drama id."""
+    return [
+        app_commands.Choice(name=label, value=drama_id)
+        for label, drama_id in catalog.search(current, limit=limits.AUTOCOMPLETE_CHOICES)
+    ]
+
+
+def character_choices(drama: Drama | None, current: str) -> list[app_commands.Choice[str]]:
+    """Characters of `drama` whose name or alias contains `current` (case-insensitive), ≤ 25."""
+    if drama is None:
+        return []
+    key = current.casefold().strip()
+    out = []
+    for character in drama.characters:
+        names = (character.name, *character.aliases)
+        if not key or any(key in n.casefold() for n in names):
+            out.append(app_commands.Choice(name=character.name[: limits.CHOICE_NAME], value=character.name[:100]))
+    return out[: limits.AUTOCOMPLETE_CHOICES]
+
+
+def tag_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[str]]:
+    """Catalog tags starting with (then containing) `current`, case-insensitive, ≤ 25."""
+    key = current.casefold().strip()
+    tags = catalog.tag_vocabulary()
+    starts = [t for t in tags if t.casefold().startswith(key)]
+    contains = [t for t in tags if key in t.casefold() and t not in starts]
+    return [app_commands.Choice(name=t[:100], value=t[:100]) for t in (starts + contains)[:25]]
+
+

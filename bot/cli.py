@@ -1,0 +1,138 @@
+"""Command-line verbs and the composition root: settings -> catalog, storage -> bot.
+
+Everything the bot depends on is built here, once, and passed down on the bot object.
+Configuration mistakes end with a one-paragraph message and a non-zero status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from dotenv import load_dotenv
+
+from bot.catalog import Catalog, CatalogError
+from bot.config import PROJECT_ROOT, ConfigError, Settings
+
+log = logging.getLogger("bot")
+
+EXIT_CONFIG = 2
+
+NO_TOKEN = """\
+No Discord token: set DISCORD_TOKEN to run the bot.
+  1. Create an application at https://discord.com/developers/applications, open Bot, press Reset Token.
+  2. Put it in .env (copy .env.example): DISCORD_TOKEN=<your token>   (.env is git-ignored)
+To try the bot without Discord, use the offline console instead:
+  scripts/run            (or: python -m bot console --exec "/drama title:Run On")"""
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run a verb (see `bot/__main__.py`); returns the process exit status."""
+    argv = list(argv)
+    verb = argv[0] if argv and not argv[0].startswith("-") else "run"
+    rest = argv[1:] if argv and argv[0] == verb else argv
+    if verb == "import-review":
+        from bot.importer import main as import_main
+
+        return import_main(rest)
+    if verb == "catalog":
+        if rest[:1] != ["import-csv"]:
+            print("usage: python -m bot catalog import-csv PATH", file=sys.stderr)
+            return EXIT_CONFIG
+        from bot.csv_catalog import import_csv_main
+
+        return import_csv_main(rest[1:])
+    if verb not in ("run", "console", "auto"):
+        print(f"unknown command {verb!r}; use run, console, auto, import-review or catalog", file=sys.stderr)
+        return EXIT_CONFIG
+    parser = argparse.ArgumentParser(prog=f"python -m bot {verb}")
+    if verb in ("console", "auto"):
+        parser.add_argument("--exec", dest="execute", action="append", default=[], metavar="LINE",
+                            help='run one console line and exit (repeatable), e.g. --exec "/drama title:Run On"')
+    args = parser.parse_args(rest)
+
+    load_dotenv(PROJECT_ROOT / ".env")
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if verb == "auto":
+        verb = "run" if settings.discord_token else "console"
+    if verb == "run" and not settings.discord_token:
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_CONFIG
+    if verb == "console":
+        # The console's own chatter (sync, gateway) is noise in a terminal: warnings only.
+        logging.getLogger().setLevel(max(settings.log_level_number, logging.WARNING))
+        logging.getLogger("discord").setLevel(max(settings.log_level_number, logging.ERROR))
+    try:
+        catalog = build_catalog(settings)
+    except CatalogError as exc:
+        print(f"Catalog error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        if verb == "console":
+            return asyncio.run(_console(settings, catalog, args.execute))
+        return asyncio.run(_run(settings, catalog))
+    except KeyboardInterrupt:
+        return 0
+
+
+def build_catalog(settings: Settings) -> Catalog:
+    """The catalog the bot serves: TOML entries in CATALOG_DIR, plus CATALOG_CSV rows when set.
+
+    Raises:
+        CatalogError: a TOML entry is broken, or the CSV is missing or has a bad header.
+    """
+    from bot.csv_catalog import build_catalog as build
+
+    catalog, problems = build(settings.catalog_dir, settings.catalog_csv)
+    if problems:
+        log.warning("%s: %d rows skipped or partly loaded (python -m bot catalog import-csv %s lists them)",
+                    settings.catalog_csv, len(problems), settings.catalog_csv)
+    return catalog
+
+
+async def _run(settings: Settings, catalog: Catalog) -> int:
+    import discord
+
+    from bot.client import RamenBot
+    from bot.storage import Storage
+
+    storage = await Storage.open(settings.database_path)
+    try:
+        bot = RamenBot(settings, catalog, storage)
+        async with bot:
+            try:
+                await bot.start(settings.discord_token or "")
+            except discord.LoginFailure:
+                print("Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and update .env.",
+                      file=sys.stderr)
+                return EXIT_CONFIG
+            except discord.PrivilegedIntentsRequired:
+                print("Discord refused a privileged intent; Ramen should need none. Please report this.",
+                      file=sys.stderr)
+                return EXIT_CONFIG
+    finally:
+        await storage.close()
+    return 0
+
+
+async def _console(settings: Settings, catalog: Catalog, execute: list[str]) -> int:
+    from bot.console import ConsoleBot, run_console
+    from bot.storage import Storage
+
+    storage = await Storage.open(settings.database_path)
+    try:
+        bot = ConsoleBot(settings, catalog, storage, sync=False)
+        await bot.load_cogs()
+        status = await run_console(bot, execute=execute)
+        await bot.close()
+        return status
+    finally:
+        await storage.close()

@@ -1,0 +1,71 @@
+"""The Bot subclass: holds settings, catalog and storage; `setup_hook` loads cogs, then syncs."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.catalog import Catalog
+from bot.config import Settings
+from bot.errors import handle_app_command_error
+
+if TYPE_CHECKING:
+    from bot.storage import Storage
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.dramas", "cogs.ratings", "cogs.recommend")
+
+
+def intents() -> discord.Intents:
+    """Only what the bot needs: guilds (for the command tree and channels) and guild reactions
+    (rating prompts). Nothing privileged: no members, presences or message content."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_reactions = True
+    return wanted
+
+
+class RamenBot(commands.Bot):
+    """The bot. Dependencies travel on it: `settings`, `catalog`, `storage` (built in `bot.cli`)."""
+
+    def __init__(self, settings: Settings, catalog: Catalog, storage: Storage, *, sync: bool = True) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.settings = settings
+        self.catalog = catalog
+        self.storage = storage
+        self._sync = sync
+        self.tree.on_error = handle_app_command_error
+
+    async def load_cogs(self) -> None:
+        """Load every extension in `EXTENSIONS` that exists (the console calls this too)."""
+        import importlib.util
+
+        for name in EXTENSIONS:
+            if importlib.util.find_spec(name) is not None:
+                await self.load_extension(name)
+
+    async def setup_hook(self) -> None:
+        await self.load_cogs()
+        if not self._sync:
+            return
+        # Sync here, never in on_ready (which runs again on every reconnect).
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d app commands to guild %s", len(synced), self.settings.dev_guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global app commands", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("logged in as %s (%s) in %d guilds", self.user, getattr(self.user, "id", "?"), len(self.guilds))

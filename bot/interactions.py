@@ -1,0 +1,34 @@
+"""Sending replies to an interaction the same way everywhere: no pings, follow-up when needed."""
+
+from __future__ import annotations
+
+import discord
+
+NO_PINGS = discord.AllowedMentions.none()
+
+
+async def respond(
+    interaction: discord.Interaction,
+    *,
+    content: str | None = None,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = False,
+) -> None:
+    """Send the reply to `interaction`: the initial response, or a follow-up once it is done
+    (after `defer()` or a first reply). Mentions in catalog or user text never ping anyone.
+
+    Raises:
+        discord.HTTPException: Discord refused the message.
+    """
+    kwargs: dict = {"ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
+    if content is not None:
+        kwargs["content"] = content
+    if embed is not None:
+        kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)

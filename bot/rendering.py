@@ -1,0 +1,337 @@
+"""Pure embed builders: catalog data in, `discord.Embed` out. No I/O, no Discord connection.
+
+Every limit Discord enforces is applied here, in `EmbedDraft`. Descriptions and field values
+accept only `Markup` from `bot.spoilers`, so spoiler text reaches an embed through the one
+spoiler formatter and only where Discord renders it; titles, field names and footers are
+escaped plain text and never carry a spoiler fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+import discord
+
+from bot import limits
+from bot.catalog import Character, Drama, Fit, Role
+from bot.spoilers import ELLIPSIS, Markup, concat, fact_markup, md, plain, spoiler
+from bot.verdict import LOOKING_FOR, Answer
+
+BOWL = "🍜"
+COLOUR = discord.Colour(0xE8A33D)  # broth
+SPOILER_COLOUR = discord.Colour(0x2B2D31)
+FIT_LABEL = {Fit.YES: "✅ Yes", Fit.MAYBE: "🤔 Maybe", Fit.NO: "🙅 Probably not"}
+
+
+class Section(StrEnum):
+    """What `/spoilers` can reveal."""
+
+    ENDING = "ending"
+    DISLIKES = "dislikes"
+    LIKES = "likes"
+    CHARACTERS = "characters"
+
+
+SECTION_LABEL = {
+    Section.ENDING: "The ending",
+    Section.DISLIKES: "What the reviewer disliked",
+    Section.LIKES: "What the reviewer liked",
+    Section.CHARACTERS: "Character spoilers",
+}
+
+
+class ScoreSummary(Protocol):
+    """A server's ramen score for one drama (`bot.storage.GuildScore` fits)."""
+
+    @property
+    def mean(self) -> float | None: ...
+
+    @property
+    def count(self) -> int: ...
+
+
+@dataclass
+class EmbedDraft:
+    """Collects an embed's parts and builds it within Discord's limits.
+
+    Lines of a description or field value are kept whole: when they do not fit, the last lines
+    are dropped and "…" is shown, so a spoiler block is never cut open. Fields past 25, or past
+    the 6000-character total, are dropped and counted in the footer.
+    """
+
+    title: str
+    colour: discord.Colour = COLOUR
+    description: list[Markup] = field(default_factory=list)
+    fields: list[tuple[str, Markup, bool]] = field(default_factory=list)
+    footer: str | None = None
+
+    def describe(self, *lines: Markup) -> EmbedDraft:
+        self.description.extend(_checked(lines))
+        return self
+
+    def add_field(self, name: str, lines: Iterable[Markup], *, inline: bool = False) -> EmbedDraft:
+        value = _join_within(list(_checked(lines)), limits.FIELD_VALUE)
+        if value:
+            self.fields.append((name, value, inline))
+        return self
+
+    def build(self) -> discord.Embed:
+        title = _cut(self.title, limits.EMBED_TITLE)
+        description = _join_within(self.description, limits.EMBED_DESCRIPTION) or None
+        footer = _cut(self.footer, limits.FOOTER) if self.footer else None
+        total = len(title) + len(description or "") + len(footer or "")
+        reserve = 40  # room for the "n more not shown" footer note
+        embed = discord.Embed(title=title, description=description, colour=self.colour)
+        dropped = 0
+        for name, value, inline in self.fields:
+            name = _cut(name, limits.FIELD_NAME)
+            size = len(name) + len(value)
+            if len(embed.fields) >= limits.EMBED_FIELDS or total + size > limits.EMBED_TOTAL - reserve:
+                dropped += 1
+                continue
+            embed.add_field(name=name, value=value, inline=inline)
+            total += size
+        if dropped:
+            note = f"{dropped} more not shown"
+            footer = f"{footer} · {note}" if footer else note
+            footer = _cut(footer, limits.FOOTER)
+        if footer:
+            embed.set_footer(text=footer)
+        return embed
+
+
+def _checked(lines: Iterable[Markup]) -> Iterable[Markup]:
+    for line in lines:
+        if not isinstance(line, Markup):
+            raise TypeError(f"embed text must come through bot.spoilers, got bare str {line!r}")
+        yield line
+
+
+def _join_within(lines: Sequence[Markup], limit: int) -> Markup:
+    out: list[str] = []
+    used = 0
+    for i, line in enumerate(lines):
+        extra = len(line) + (1 if out else 0)
+        more_after = i < len(lines) - 1
+        if used + extra + (2 if more_after else 0) > limit:
+            if used + 2 <= limit:
+                out.append(ELLIPSIS)
+            break
+        out.append(line)
+        used += extra
+    return Markup("\n".join(out))
+
+
+def _cut(text: str, limit: int) -> str:
+    # For titles, names and footers: plain escaped text (no spoiler markup ever goes here).
+    return plain(text, limit)
+
+
+def bowls(score: int) -> str:
+    """`score` ramen bowls as emoji, e.g. bowls(3) == "🍜🍜🍜"."""
+    return BOWL * max(0, min(10, score))
+
+
+def format_dates(start: dt.date | None, end: dt.date | None) -> str | None:
+    """"Dec 16, 2020 – Feb 4, 2021", "from Dec 16, 2020", or None when the start is unknown."""
+    if start is None:
+        return None
+    fmt = "%b {d}, %Y"
+
+    def one(d: dt.date) -> str:
+        return d.strftime(fmt).replace("{d}", str(d.day))
+
+    return f"{one(start)} – {one(end)}" if end else f"from {one(start)}"
+
+
+def listing(items: Sequence[str], limit: int = limits.FIELD_VALUE) -> Markup:
+    """Comma-separated escaped list, cut to `limit`."""
+    return plain(", ".join(items), limit)
+
+
+def reviewer_line(drama: Drama) -> Markup:
+    if drama.review is None:
+        return md("Not reviewed yet")
+    return concat(md(bowls(drama.review.ramen)), md(f" **{drama.review.ramen}/10**"), sep="")
+
+
+def server_line(score: ScoreSummary | None) -> Markup:
+    if score is None or not score.count or score.mean is None:
+        return md("No votes yet: `/rate` to add yours")
+    votes = "vote" if score.count == 1 else "votes"
+    return md(f"**{score.mean:.1f}/10** from {score.count} {votes}")
+
+
+def drama_title(drama: Drama) -> str:
+    return f"{drama.title} ({drama.year})" if drama.year else drama.title
+
+
+# --------------------------------------------------------------------------- /drama
+
+def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> discord.Embed:
+    """The `/drama` summary card: facts, premise, the reviewer's and the server's ramen scores.
+
+    Args:
+        drama: the catalog entry. server_score: this guild's score (None outside a guild).
+    Returns:
+        A spoiler-free embed (spoiler-level premise facts, if any, are wrapped in tags).
+    """
+    draft = EmbedDraft(drama_title(drama))
+    if drama.premise:
+        draft.describe(*(fact_markup(f, limits.EMBED_DESCRIPTION) for f in drama.premise))
+    elif drama.review is None:
+        draft.describe(md("*Not reviewed yet:* the catalog has only the facts below."))
+    aired = format_dates(drama.aired_start, drama.aired_end)
+    if aired:
+        draft.add_field("Aired", [md(aired)], inline=True)
+    if drama.episodes:
+        draft.add_field("Episodes", [md(str(drama.episodes))], inline=True)
+    if drama.network:
+        draft.add_field("Network", [listing(drama.network)], inline=True)
+    if drama.platforms:
+        draft.add_field("Where to watch", [listing(drama.platforms)], inline=True)
+    if drama.genres:
+        draft.add_field("Genres", [listing(drama.genres)], inline=True)
+    if drama.starring or drama.cast:
+        draft.add_field("Starring", [listing(drama.starring or drama.cast[:2])], inline=True)
+    draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
+    draft.add_field("Server's ramen", [server_line(server_score)], inline=True)
+    if drama.community_score is not None:
+        source = drama.community_source or "community score"
+        draft.add_field("Community score", [md(f"{drama.community_score:.1f}/10 "), plain(f"({source})", 200)],
+                        inline=True)
+    if drama.tags:
+        draft.add_field("Tags", [listing(drama.tags)])
+    safe_likes = [i for i in drama.liked if not i.is_spoiler]
+    if safe_likes:
+        draft.add_field("The reviewer liked", [concat(md("• "), plain(i.head, 200)) for i in safe_likes])
+    draft.footer = "No spoilers here · /characters · /shouldiwatch · /spoilers"
+    return draft.build()
+
+
+# --------------------------------------------------------------------------- /characters
+
+def _role_label(character: Character) -> str:
+    return "Lead" if character.role is Role.LEAD else "Supporting"
+
+
+def cast_embed(drama: Drama) -> discord.Embed:
+    """The cast at a glance: one field per character (name, actor, role, first safe fact)."""
+    draft = EmbedDraft(f"Characters of {drama.title}")
+    if not drama.characters:
+        cast = drama.cast or drama.starring
+        if cast:
+            draft.describe(md("The catalog has no character cards for this show yet. Cast: "), listing(cast))
+        else:
+            draft.describe(md("The catalog has no character cards for this show yet."))
+        return draft.build()
+    draft.describe(md("Pick a character in the menu below to open their card. Spoilers stay hidden."))
+    for character in drama.characters:
+        lines = [_actor_line(character)]
+        safe = character.safe_facts
+        if safe:
+            lines.append(fact_markup(safe[0], 300))
+        elif character.spoiler_facts:
+            lines.append(md("*Everything about this character is a spoiler.*"))
+        draft.add_field(character.name, lines, inline=True)
+    return draft.build()
+
+
+def _actor_line(character: Character) -> Markup:
+    role = md(f"*{_role_label(character)}*")
+    if character.actor:
+        return concat(role, md(" · played by "), plain(character.actor, 200))
+    return concat(role, md(" · actor not listed"))
+
+
+def character_embed(drama: Drama, character: Character) -> discord.Embed:
+    """One character's card: actor, role, who they are; spoiler facts only inside `||…||`."""
+    draft = EmbedDraft(f"{character.name} · {drama.title}")
+    draft.describe(*(concat(md("• "), fact_markup(f, 1000)) for f in character.facts))
+    if not character.facts:
+        draft.describe(md("No details in the catalog yet."))
+    draft.add_field("Played by", [plain(character.actor, 200) if character.actor else md("not listed")],
+                    inline=True)
+    draft.add_field("Role", [md(_role_label(character))], inline=True)
+    if character.aliases:
+        draft.add_field("Also called", [listing(character.aliases)], inline=True)
+    if character.spoiler_facts:
+        draft.footer = "Spoilers are hidden: click to reveal"
+    return draft.build()
+
+
+# --------------------------------------------------------------------------- /shouldiwatch
+
+def verdict_embed(drama: Drama, answer: Answer | None = None) -> discord.Embed:
+    """Who the show is for and not for, the reviewer's score, and (with `answer`) a clear verdict."""
+    draft = EmbedDraft(f"Should I watch {drama.title}?")
+    if answer is not None:
+        label = LOOKING_FOR.get(answer.looking_for, answer.looking_for)
+        draft.describe(concat(md(f"**Looking for {label.lower()}? {FIT_LABEL[answer.fit]}.** "),
+                              plain(answer.reason, 1000)))
+    if drama.review and drama.review.summary:
+        draft.describe(plain(drama.review.summary, 1000))
+    audience = drama.audience
+    if audience is not None:
+        if audience.summary:
+            draft.describe(plain(audience.summary, 1000))
+        draft.add_field("Watch it if you like", [concat(md("• "), plain(t, 300)) for t in audience.for_])
+        draft.add_field("Skip it if you want", [concat(md("• "), plain(t, 300)) for t in audience.not_for])
+    elif answer is None:
+        draft.describe(md("Not reviewed yet: pick a `looking_for` option for an answer from its genres and tags."))
+    draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
+    if drama.episodes:
+        draft.add_field("Episodes", [md(str(drama.episodes))], inline=True)
+    return draft.build()
+
+
+# --------------------------------------------------------------------------- /spoilers
+
+def spoilers_embed(drama: Drama, section: Section) -> discord.Embed:
+    """Every fact of `section` inside spoiler tags, whatever its level (the member asked to see them).
+
+    Heads of liked/disliked items are part of the fact, so they go inside the tags too; field
+    names only carry character names or neutral labels.
+    """
+    draft = EmbedDraft(f"{drama.title}: {SECTION_LABEL[section]} (spoilers)", colour=SPOILER_COLOUR)
+    if section is Section.ENDING:
+        draft.describe(*(concat(md("• "), fact_markup(f, 1000, force_spoiler=True)) for f in drama.ending))
+    elif section in (Section.DISLIKES, Section.LIKES):
+        items = drama.disliked if section is Section.DISLIKES else drama.liked
+        noun = "Dislike" if section is Section.DISLIKES else "Like"
+        for i, item in enumerate(items, 1):
+            draft.add_field(f"{noun} {i}", [spoiler(f"{item.head}: {item.text}", limits.FIELD_VALUE)])
+    else:
+        for character in drama.characters:
+            if character.spoiler_facts:
+                draft.add_field(character.name,
+                                [concat(md("• "), fact_markup(f, 1000)) for f in character.spoiler_facts])
+    if not draft.description and not draft.fields:
+        draft.describe(md("The catalog has nothing in this section for this show yet."))
+    draft.footer = "Spoilers: tap a black bar to reveal it"
+    return draft.build()
+
+
+def has_section(drama: Drama, section: Section) -> bool:
+    """Whether `drama` has anything to show in `section`."""
+    return bool({
+        Section.ENDING: drama.ending,
+        Section.DISLIKES: drama.disliked,
+        Section.LIKES: drama.liked,
+        Section.CHARACTERS: [c for c in drama.characters if c.spoiler_facts],
+    }[section])
+
+
+# --------------------------------------------------------------------------- messages
+
+def did_you_mean(query: str, suggestions: Sequence[str]) -> str:
+    """Content for an unknown title: 'No drama called “…”; did you mean …?' (≤ 2000 chars)."""
+    shown = plain(query, 200)
+    if suggestions:
+        options = " or ".join(f"**{plain(s, 120)}**" for s in suggestions[:3])
+        return f"No drama called “{shown}”; did you mean {options}?"
+    return f"No drama called “{shown}”. Start typing a title and pick one from the list."

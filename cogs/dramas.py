@@ -1,0 +1,105 @@
+"""/drama, /characters, /shouldiwatch and /spoilers, with title autocomplete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import autocomplete, rendering, verdict
+from bot.catalog import Catalog
+from bot.errors import UserFacingError
+from bot.interactions import respond
+from bot.rendering import Section
+from bot.spoilers import plain
+from bot.views import CastView
+
+if TYPE_CHECKING:
+    from bot.storage import Storage
+
+    from bot.client import RamenBot
+
+LOOKING_FOR_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in verdict.LOOKING_FOR.items()]
+SECTION_CHOICES = [app_commands.Choice(name=rendering.SECTION_LABEL[s], value=s.value) for s in Section]
+
+
+class DramasCog(commands.Cog):
+    """What the catalog knows about a drama."""
+
+    def __init__(self, catalog: Catalog, storage: Storage | None = None) -> None:
+        self.catalog = catalog
+        self.storage = storage
+
+    async def title_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return autocomplete.title_choices(self.catalog, current)
+
+    @app_commands.command(name="drama", description="A drama's summary: facts, premise and ramen scores.")
+    @app_commands.describe(title="The drama's title (start typing to search)")
+    async def drama(self, interaction: discord.Interaction, title: str) -> None:
+        show = self.catalog.resolve(title)
+        score = None
+        if interaction.guild_id is not None and self.storage is not None:
+            score = await self.storage.guild_score(interaction.guild_id, show.id)
+        await respond(interaction, embed=rendering.drama_embed(show, score))
+
+    @app_commands.command(name="characters", description="The cast at a glance, or one character's card.")
+    @app_commands.describe(title="The drama's title", name="A character's name (leave empty for the whole cast)")
+    async def characters(self, interaction: discord.Interaction, title: str, name: str | None = None) -> None:
+        show = self.catalog.resolve(title)
+        if name:
+            character = show.character(name)
+            if character is None:
+                known = ", ".join(c.name for c in show.characters) or "none yet"
+                raise UserFacingError(
+                    f"{plain(show.title, 200)} has no character called “{plain(name, 100)}”. "
+                    f"Characters: {plain(known, 1500)}."
+                )
+            await respond(interaction, embed=rendering.character_embed(show, character))
+            return
+        if not show.characters:
+            await respond(interaction, embed=rendering.cast_embed(show))
+            return
+        view = CastView(show)
+        await respond(interaction, embed=rendering.cast_embed(show), view=view)
+        view.origin = interaction
+
+    @app_commands.command(name="shouldiwatch", description="Should you watch it? Who it's for, and a verdict for you.")
+    @app_commands.describe(title="The drama's title", looking_for="What you're in the mood for")
+    @app_commands.choices(looking_for=LOOKING_FOR_CHOICES)
+    async def shouldiwatch(self, interaction: discord.Interaction, title: str, looking_for: str | None = None) -> None:
+        show = self.catalog.resolve(title)
+        answer = verdict.answer(show, looking_for) if looking_for else None
+        await respond(interaction, embed=rendering.verdict_embed(show, answer))
+
+    @app_commands.command(name="spoilers", description="Spoilers in spoiler tags: ending, likes, dislikes, characters.")
+    @app_commands.describe(title="The drama's title", section="Which spoilers to show",
+                           share="Post them for the whole channel (default: only you see them)")
+    @app_commands.choices(section=SECTION_CHOICES)
+    async def spoilers(self, interaction: discord.Interaction, title: str, section: str, share: bool = False) -> None:
+        show = self.catalog.resolve(title)
+        try:
+            part = Section(section)
+        except ValueError:
+            choices = ", ".join(s.value for s in Section)
+            raise UserFacingError(f"Unknown section; choose one of: {choices}.") from None
+        await respond(interaction, embed=rendering.spoilers_embed(show, part), ephemeral=not share)
+
+    drama.autocomplete("title")(title_autocomplete)
+    characters.autocomplete("title")(title_autocomplete)
+    shouldiwatch.autocomplete("title")(title_autocomplete)
+    spoilers.autocomplete("title")(title_autocomplete)
+
+    @characters.autocomplete("name")
+    async def character_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        title = getattr(interaction.namespace, "title", None)
+        return autocomplete.character_choices(self.catalog.find(title) if title else None, current)
+
+
+async def setup(bot: RamenBot) -> None:
+    await bot.add_cog(DramasCog(bot.catalog, bot.storage))
