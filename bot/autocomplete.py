@@ -7,12 +7,14 @@ from discord import app_commands
 from bot import limits
 from bot.catalog import Catalog, Drama
 
+TITLE_CUTOFF = 50  # rapidfuzz score (0-100) below which a title is not offered
+
 
 def title_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[str]]:
     """Up to 25 typo-tolerant title matches (rapidfuzz) for `current`; the value is the drama id."""
     return [
         app_commands.Choice(name=label, value=drama_id)
-        for label, drama_id in catalog.search(current, limit=limits.AUTOCOMPLETE_CHOICES)
+        for label, drama_id in catalog.search(current, limit=limits.AUTOCOMPLETE_CHOICES, cutoff=TITLE_CUTOFF)
     ]
 
 

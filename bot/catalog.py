@@ -8,6 +8,7 @@ a spoiler and is typed so (`EndingFact`). Any file that breaks a rule stops star
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
@@ -22,6 +23,8 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 RAMEN_MAX = 10
+SUGGEST_CUTOFF = 60.0  # rapidfuzz score a "did you mean" suggestion needs
+SUGGEST_MARGIN = 12.0  # suggestions stay within this many points of the best one
 
 
 class SpoilerLevel(StrEnum):
@@ -239,6 +242,7 @@ class Catalog:
             choices.extend((name, drama.id) for name in dict.fromkeys(drama.names))
         self._choices = choices
         self._choice_keys = [normalize(name) for name, _ in choices]
+        self._sorted_keys = sorted((k, i) for i, k in enumerate(self._choice_keys))
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -273,7 +277,9 @@ class Catalog:
         """Like `find()`, but raises `UnknownTitle` with up to 3 suggestions when nothing matches."""
         drama = self.find(query)
         if drama is None:
-            raise UnknownTitle(query, [label for label, _ in self.search(query, limit=3, cutoff=55)])
+            ranked = self.ranked(query, limit=3, cutoff=SUGGEST_CUTOFF)
+            best = ranked[0][2] if ranked else 0.0
+            raise UnknownTitle(query, [label for label, _, score in ranked if score >= best - SUGGEST_MARGIN])
         return drama
 
     def search(self, query: str, *, limit: int = 25, cutoff: float = 0) -> list[tuple[str, str]]:
@@ -284,21 +290,36 @@ class Catalog:
             alias, with the year added where titles repeat, at most 100 characters (Discord's
             choice limit). An empty query lists titles alphabetically.
         """
+        return [(label, drama_id) for label, drama_id, _ in self.ranked(query, limit=limit, cutoff=cutoff)]
+
+    def ranked(self, query: str, *, limit: int = 25, cutoff: float = 0) -> list[tuple[str, str, float]]:
+        """Like `search()`, with each match's score: 0-100 (rapidfuzz), above 100 for a prefix match."""
         key = normalize(query)
         if not key:
-            ranked = sorted(self._by_id.values(), key=lambda d: normalize(d.title))
-            return [(self._label(d.title, d), d.id) for d in ranked[:limit]]
-        hits = process.extract(
-            key, self._choice_keys, scorer=_title_score, processor=None, limit=limit * 3, score_cutoff=cutoff
-        )
-        out: list[tuple[str, str]] = []
+            ordered = sorted(self._by_id.values(), key=lambda d: normalize(d.title))
+            return [(self._label(d.title, d), d.id, 0.0) for d in ordered[:limit]]
+        scores: dict[int, float] = {}
+        # Prefix matches first (what a member is typing), then typo-tolerant whole, word-set
+        # and partial matches. Built-in scorers only: rapidfuzz runs them in C over all titles.
+        start = bisect.bisect_left(self._sorted_keys, (key, -1))
+        for name_key, index in self._sorted_keys[start:]:
+            if not name_key.startswith(key) or len(scores) >= limit:
+                break
+            scores[index] = 100.0 + len(key) / len(name_key)
+        for scorer, weight in _SCORERS:
+            for _, score, index in process.extract(
+                key, self._choice_keys, scorer=scorer, processor=None, limit=limit * 2, score_cutoff=cutoff / weight
+            ):
+                scores[index] = max(scores.get(index, 0.0), score * weight)
+        ranked_hits = sorted(scores.items(), key=lambda kv: (-kv[1], len(self._choice_keys[kv[0]]), kv[0]))
+        out: list[tuple[str, str, float]] = []
         seen: set[str] = set()
-        for _, _score, index in hits:
+        for index, score in ranked_hits:
             name, drama_id = self._choices[index]
-            if drama_id in seen:
+            if score < cutoff or drama_id in seen:
                 continue
             seen.add(drama_id)
-            out.append((self._label(name, self._by_id[drama_id]), drama_id))
+            out.append((self._label(name, self._by_id[drama_id]), drama_id, score))
             if len(out) == limit:
                 break
         return out
@@ -313,11 +334,9 @@ class Catalog:
         return sorted({t for d in self for t in d.tags}, key=str.casefold)
 
 
-def _title_score(query: str, choice: str, **kwargs: Any) -> float:
-    # Prefix matches first (what a member is typing), then typo-tolerant partial/whole matches.
-    if choice.startswith(query):
-        return 100.0
-    return max(fuzz.WRatio(query, choice, processor=None), 0.0)
+# (scorer, weight): whole-title similarity catches typos ("rnu on"), the word set catches word
+# order and extra words ("playlist hospital"), partial catches a fragment of a long title.
+_SCORERS = ((fuzz.ratio, 1.0), (fuzz.token_set_ratio, 1.0), (fuzz.partial_ratio, 0.9))
 
 
 # --------------------------------------------------------------------------- loading

@@ -1,0 +1,46 @@
+"""Shared fixtures: the real catalog, a real SQLite storage on tmp_path, fake interactions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.catalog import Catalog, load_catalog
+from bot.config import PROJECT_ROOT
+
+SHARED = Path(os.environ.get("RAMEN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
+CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
+SHARED_CSV = SHARED / "catalog-data" / "kdramas.csv"
+FACTS_RUN_ON = SHARED / "catalog-facts" / "run-on.md"
+REVIEW_RUN_ON = SHARED / "reviews" / "run-on-full-review.txt"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(CATALOG_DIR)
+
+
+@pytest.fixture(scope="session")
+def run_on(catalog: Catalog):
+    return catalog.get("run-on")
+
+
+@pytest_asyncio.fixture
+async def storage(tmp_path: Path):
+    from bot.storage import Storage
+
+    store = await Storage.open(tmp_path / "ramen.sqlite3")
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def shared_csv() -> Path:
+    if not SHARED_CSV.is_file():
+        pytest.skip(f"the shared K-drama CSV is absent ({SHARED_CSV}); it lives beside the project in CI")
+    return SHARED_CSV

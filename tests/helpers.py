@@ -1,0 +1,102 @@
+"""Small fakes of Discord objects for calling real cog callbacks (spec'd: a wrong attribute fails)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+from unittest.mock import MagicMock
+
+import discord
+from discord import app_commands
+
+
+@dataclass
+class Sent:
+    """One message the code under test sent: how, and with which arguments."""
+
+    via: str  # "response" or "followup" or "edit"
+    kwargs: dict[str, Any]
+
+    @property
+    def embed(self) -> discord.Embed | None:
+        return self.kwargs.get("embed")
+
+    @property
+    def content(self) -> str | None:
+        return self.kwargs.get("content")
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.kwargs.get("ephemeral"))
+
+    @property
+    def view(self) -> discord.ui.View | None:
+        return self.kwargs.get("view")
+
+
+@dataclass
+class FakeResponse:
+    """`interaction.response`: records sends; a second acknowledgement fails as on Discord."""
+
+    sent: list[Sent]
+    done: bool = False
+    deferred: dict[str, Any] | None = None
+
+    def is_done(self) -> bool:
+        return self.done
+
+    def _ack(self) -> None:
+        if self.done:
+            raise discord.InteractionResponded(MagicMock(spec=discord.Interaction))
+        self.done = True
+
+    async def send_message(self, content: str | None = None, **kwargs: Any) -> None:
+        self._ack()
+        self.sent.append(Sent("response", {"content": content, **kwargs}))
+
+    async def defer(self, **kwargs: Any) -> None:
+        self._ack()
+        self.deferred = kwargs
+
+    async def edit_message(self, **kwargs: Any) -> None:
+        self._ack()
+        self.sent.append(Sent("edit", kwargs))
+
+
+@dataclass
+class FakeFollowup:
+    sent: list[Sent]
+    response: FakeResponse
+    messages: list[Any] = field(default_factory=list)
+
+    async def send(self, content: str | None = None, **kwargs: Any) -> Any:
+        if not self.response.done:
+            raise AssertionError("follow-up sent before the interaction was acknowledged")
+        self.sent.append(Sent("followup", {"content": content, **kwargs}))
+        message = MagicMock(spec=discord.WebhookMessage)
+        message.id = 7_000 + len(self.messages)
+        self.messages.append(message)
+        return message
+
+
+def make_interaction(*, guild_id: int | None = 111, user_id: int = 42, user_name: str = "alice",
+                     namespace: dict[str, Any] | None = None, client: Any = None) -> Any:
+    """A `discord.Interaction` stand-in: `.sent` lists what was sent (response, follow-ups)."""
+    interaction = MagicMock(spec=discord.Interaction)
+    sent: list[Sent] = []
+    interaction.sent = sent
+    interaction.response = FakeResponse(sent)
+    interaction.followup = FakeFollowup(sent, interaction.response)
+    interaction.guild_id = guild_id
+    interaction.guild = SimpleNamespace(id=guild_id, name="Test Server") if guild_id else None
+    interaction.channel_id = 222
+    interaction.id = 333
+    user = MagicMock(spec=discord.Member)
+    user.id, user.name, user.display_name, user.bot = user_id, user_name, user_name, False
+    interaction.user = user
+    interaction.namespace = app_commands.Namespace.__new__(app_commands.Namespace)
+    interaction.namespace.__dict__.update(namespace or {})
+    interaction.command = None
+    interaction.client = client
+    return interaction

@@ -1,0 +1,46 @@
+"""The command tree as Discord will see it: names, descriptions, options, limits."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot import limits
+from bot.client import RamenBot, intents
+from bot.config import Settings
+
+NAME_RE = re.compile(r"^[-_'\w]{1,32}$")
+
+
+async def test_command_tree_respects_discords_rules(catalog, storage):
+    bot = RamenBot(Settings.from_env({}), catalog, storage, sync=False)
+    await bot.load_cogs()
+    commands = bot.tree.get_commands()
+    names = [c.name for c in commands]
+    assert len(names) == len(set(names))
+    assert {"drama", "characters", "shouldiwatch", "spoilers"} <= set(names)
+    for command in commands:
+        payload = command.to_dict(bot.tree)
+        assert NAME_RE.match(payload["name"]) and payload["name"] == payload["name"].lower()
+        assert 1 <= len(payload["description"]) <= limits.COMMAND_DESCRIPTION
+        options = payload.get("options", [])
+        assert len(options) <= 25
+        seen_optional = False
+        for option in options:
+            assert NAME_RE.match(option["name"]) and option["name"] == option["name"].lower()
+            assert 1 <= len(option["description"]) <= limits.COMMAND_DESCRIPTION, option
+            assert not (option.get("choices") and option.get("autocomplete"))
+            assert len(option.get("choices", [])) <= 25
+            if not option.get("required"):
+                seen_optional = True
+            else:
+                assert not seen_optional, f"/{command.name}: required option after an optional one"
+    await bot.close()
+
+
+def test_intents_are_minimal_and_unprivileged():
+    wanted = intents()
+    assert wanted.guilds and wanted.guild_reactions
+    assert not (wanted.members or wanted.presences or wanted.message_content)
+    assert wanted.value == (discord.Intents.none().value | (1 << 0) | (1 << 10))

@@ -1,0 +1,89 @@
+"""The offline console run as a subprocess on the real catalog, as a newcomer would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+
+
+def run_bot(tmp_path: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None):
+    full_env = {**os.environ, "DISCORD_TOKEN": "", "DATABASE_PATH": str(tmp_path / "console.sqlite3"),
+                "CATALOG_CSV": "", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=full_env, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+def console(tmp_path: Path, *lines: str, **kwargs):
+    args = ["console"]
+    for line in lines:
+        args += ["--exec", line]
+    return run_bot(tmp_path, *args, **kwargs)
+
+
+def test_console_drama_shows_run_on_facts(tmp_path):
+    result = console(tmp_path, "/drama title:Run On")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Run On (2020)" in out
+    assert "Aired: Dec 16, 2020 – Feb 4, 2021" in out
+    assert "Episodes: 16" in out and "Where to watch: Netflix" in out
+    assert "Starring: Im Shi Wan, Shin Se Kyung" in out
+    assert "🍜" * 8 + " **8/10**" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_console_characters_menu_and_card(tmp_path):
+    result = console(tmp_path, "/characters title:run on", ":select 1 Oh Mi Joo")
+    assert result.returncode == 0, result.stderr
+    assert "[menu] Open a character card…: Oh Mi Joo | Ki Seon Gyeom" in result.stdout
+    assert "Oh Mi Joo · Run On" in result.stdout and "Played by: Shin Se Kyung" in result.stdout
+    assert "#2 · Ramen replied to you (only you can see this) [ephemeral]" in result.stdout
+
+
+def test_console_shouldiwatch_and_spoilers(tmp_path):
+    result = console(tmp_path, "/shouldiwatch title:Run On looking_for:slow-burn romance",
+                     "/spoilers title:Run On section:dislikes")
+    assert result.returncode == 0, result.stderr
+    assert "Looking for slow-burn romance? ✅ Yes." in result.stdout
+    assert "▸ Dislike 1: ⟦spoiler: No family resolution:" in result.stdout
+    assert "#2 · Ramen replied to you (only you can see this) [ephemeral]" in result.stdout
+
+
+def test_console_unknown_title_command_and_option_get_usage_lines(tmp_path):
+    result = console(tmp_path, "/drama title:Rum On", "/dramas title:x", "/drama colour:red", "/drama")
+    assert result.returncode == 2  # --exec lines that were not understood
+    out = result.stdout
+    assert "No drama called “Rum On”; did you mean **Run On**?" in out
+    assert "usage: unknown command /dramas. Commands: /drama" in out
+    assert "usage: /drama title:<title>  (could not read 'colour:red')" in out
+    assert "usage: /drama title:<title>  (missing title)" in out
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_console_reads_lines_from_stdin(tmp_path):
+    result = run_bot(tmp_path, "console", stdin="/drama title:Run On\n:quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Run On (2020)" in result.stdout
+
+
+def test_run_without_token_exits_2_and_says_how_to_set_one(tmp_path):
+    result = run_bot(tmp_path)
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr and "console" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_and_broken_catalog_fail_at_start_up_without_traceback(tmp_path):
+    bad = run_bot(tmp_path, "console", "--exec", "/drama title:Run On", env={"DEV_GUILD_ID": "my-server"})
+    assert bad.returncode == 2 and "DEV_GUILD_ID" in bad.stderr and "Traceback" not in bad.stderr
+    broken = tmp_path / "dramas"
+    broken.mkdir()
+    (broken / "x.toml").write_text('id = "x"\ntitle = "X"\nepisodes = "ten"\n', encoding="utf-8")
+    result = run_bot(tmp_path, "console", "--exec", "/drama title:X", env={"CATALOG_DIR": str(broken)})
+    assert result.returncode == 2
+    assert f"{broken / 'x.toml'}: episodes: expected an integer" in result.stderr
+    assert "Traceback" not in result.stderr

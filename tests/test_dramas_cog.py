@@ -1,0 +1,111 @@
+"""The drama commands' real callbacks, called with a fake interaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog import UnknownTitle
+from bot.errors import UserFacingError, handle_app_command_error
+from bot.views import CastView, CharacterSelect
+from cogs.dramas import DramasCog
+from tests.helpers import make_interaction
+
+
+@pytest.fixture
+def cog(catalog, storage):
+    return DramasCog(catalog, storage)
+
+
+async def test_drama_sends_a_public_summary(cog):
+    inter = make_interaction()
+    await cog.drama.callback(cog, inter, title="run on")
+    [sent] = inter.sent
+    assert not sent.ephemeral
+    assert sent.embed.title == "Run On (2020)"
+    assert sent.kwargs["allowed_mentions"].everyone is False
+
+
+async def test_drama_unknown_title_gets_an_ephemeral_did_you_mean(cog):
+    inter = make_interaction()
+    with pytest.raises(UnknownTitle) as info:
+        await cog.drama.callback(cog, inter, title="Rum On")
+    await handle_app_command_error(inter, info.value)
+    [sent] = inter.sent
+    assert sent.ephemeral
+    assert sent.content == "No drama called “Rum On”; did you mean **Run On**?"
+
+
+async def test_characters_without_name_offers_a_menu_that_opens_a_card(cog):
+    inter = make_interaction()
+    await cog.characters.callback(cog, inter, title="Run On")
+    [sent] = inter.sent
+    assert isinstance(sent.view, CastView)
+    select = next(c for c in sent.view.children if isinstance(c, CharacterSelect))
+    assert [o.label for o in select.options][:2] == ["Oh Mi Joo", "Ki Seon Gyeom"]
+    assert len(sent.embed.fields) == 8
+
+    picker = make_interaction(user_name="bob", user_id=43)
+    select._values = ["1"]  # what discord.py stores when the member picks option "1"
+    await select.callback(picker)
+    [card] = picker.sent
+    assert card.ephemeral and card.embed.title == "Ki Seon Gyeom · Run On"
+    assert {f.name: f.value for f in card.embed.fields}["Played by"] == "Im Shi Wan"
+
+
+async def test_characters_with_name_shows_that_card(cog):
+    inter = make_interaction()
+    await cog.characters.callback(cog, inter, title="Run On", name="mae")
+    [sent] = inter.sent
+    assert sent.embed.title == "Park Mae Yi · Run On"
+    assert sent.view is None
+
+
+async def test_characters_unknown_name_is_a_user_facing_error(cog):
+    inter = make_interaction()
+    with pytest.raises(UserFacingError, match="no character called “Nobody”"):
+        await cog.characters.callback(cog, inter, title="Run On", name="Nobody")
+
+
+async def test_shouldiwatch_answers_for_the_viewer(cog):
+    inter = make_interaction()
+    await cog.shouldiwatch.callback(cog, inter, title="Run On", looking_for="action")
+    [sent] = inter.sent
+    assert sent.embed.description.startswith("**Looking for action? 🙅 Probably not.**")
+    assert not sent.ephemeral
+
+
+async def test_spoilers_are_ephemeral_unless_shared(cog):
+    private = make_interaction()
+    await cog.spoilers.callback(cog, private, title="Run On", section="ending")
+    assert private.sent[0].ephemeral
+    shared = make_interaction()
+    await cog.spoilers.callback(cog, shared, title="Run On", section="ending", share=True)
+    assert not shared.sent[0].ephemeral
+    assert shared.sent[0].embed.description.count("||") == 12  # 6 ending facts, each wrapped
+
+
+async def test_title_autocomplete_is_typo_tolerant_and_bounded(cog):
+    choices = await cog.title_autocomplete(make_interaction(), "rnu on")
+    assert choices[0].value == "run-on" and choices[0].name == "Run On"
+    assert len(await cog.title_autocomplete(make_interaction(), "")) <= 25
+
+
+async def test_character_autocomplete_reads_the_chosen_title(cog):
+    inter = make_interaction(namespace={"title": "run-on"})
+    choices = await cog.character_autocomplete(inter, "gy")
+    assert [c.name for c in choices] == ["Ki Seon Gyeom"]
+
+
+async def test_unexpected_error_gets_an_apology_not_a_traceback(cog, caplog):
+    inter = make_interaction()
+    await handle_app_command_error(inter, RuntimeError("boom"))
+    [sent] = inter.sent
+    assert sent.ephemeral and "something went wrong" in sent.content and "boom" not in sent.content
+    assert "boom" in caplog.text
+
+
+async def test_error_after_a_reply_goes_as_a_followup(cog):
+    inter = make_interaction()
+    await inter.response.defer()
+    await handle_app_command_error(inter, UserFacingError("nope"))
+    assert [(s.via, s.content, s.ephemeral) for s in inter.sent] == [("followup", "nope", True)]

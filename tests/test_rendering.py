@@ -1,0 +1,169 @@
+"""Renderers: Discord's limits, spoilers only where they render, escaping of hostile text."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+import pytest
+
+from bot import limits
+from bot.catalog import Audience, AudienceNote, Character, Drama, EndingFact, Fact, Fit, Item, Review, Role, SpoilerLevel
+from bot.rendering import (
+    EmbedDraft,
+    Section,
+    cast_embed,
+    character_embed,
+    did_you_mean,
+    drama_embed,
+    spoilers_embed,
+    verdict_embed,
+)
+from bot.spoilers import md
+from bot.verdict import answer
+
+SPOILER_RE = re.compile(r"\|\|(.+?)(?<!\\)\|\|", re.S)
+S, X = SpoilerLevel.SAFE, SpoilerLevel.SPOILER
+
+
+def all_embeds(drama: Drama) -> list[discord.Embed]:
+    embeds = [drama_embed(drama), cast_embed(drama), verdict_embed(drama), verdict_embed(drama, answer(drama, "action"))]
+    embeds += [character_embed(drama, c) for c in drama.characters]
+    embeds += [spoilers_embed(drama, s) for s in Section]
+    return embeds
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    assert len(embed.title or "") <= limits.EMBED_TITLE
+    assert len(embed.description or "") <= limits.EMBED_DESCRIPTION
+    assert len(embed.fields) <= limits.EMBED_FIELDS
+    for f in embed.fields:
+        assert 0 < len(f.name) <= limits.FIELD_NAME and 0 < len(f.value) <= limits.FIELD_VALUE
+    assert len(embed.footer.text or "") <= limits.FOOTER if embed.footer else True
+    assert len(embed) <= limits.EMBED_TOTAL
+
+
+def spoiler_texts(drama: Drama) -> list[str]:
+    texts = [f.text for f in drama.ending]
+    texts += [f.text for c in drama.characters for f in c.spoiler_facts]
+    texts += [i.text for i in (*drama.liked, *drama.disliked) if i.is_spoiler]
+    texts += [i.head for i in (*drama.liked, *drama.disliked) if i.is_spoiler]
+    return texts
+
+
+def visible_text(embed: discord.Embed) -> str:
+    """Everything a member sees without clicking a spoiler bar."""
+    parts = [embed.title or "", embed.footer.text or "" if embed.footer else ""]
+    parts += [f.name for f in embed.fields]
+    parts += [SPOILER_RE.sub("", embed.description or "")]
+    parts += [SPOILER_RE.sub("", f.value) for f in embed.fields]
+    return "\n".join(parts)
+
+
+def huge_drama() -> Drama:
+    long = "A very long sentence about the show. " * 200  # 7,400 characters
+    return Drama(
+        id="huge", title="T" * 300, year=2020, episodes=16, genres=("Drama",) * 300, tags=("tag",) * 400,
+        premise=tuple(Fact(long, S) for _ in range(5)),
+        characters=tuple(Character(f"Character {i}" * 30, Role.SUPPORTING, "Actor " * 50,
+                                   facts=(Fact(long, S), Fact(long, X))) for i in range(40)),
+        liked=tuple(Item("head " * 100, long, X) for _ in range(30)),
+        disliked=tuple(Item("head " * 100, long, X) for _ in range(30)),
+        ending=tuple(EndingFact(long) for _ in range(30)),
+        review=Review(ramen=10, summary=long),
+        audience=Audience(summary=long, for_=(long,) * 10, not_for=(long,) * 10,
+                          notes=(AudienceNote("action", Fit.YES, long),)),
+    )
+
+
+def test_rendering_run_on_embeds_are_within_limits(run_on):
+    for embed in all_embeds(run_on):
+        assert_within_limits(embed)
+
+
+def test_rendering_oversized_drama_is_cut_to_discord_limits():
+    drama = huge_drama()
+    for embed in all_embeds(drama):
+        assert_within_limits(embed)
+        # Every spoiler tag that opens also closes: cutting never splits one.
+        for text in [embed.description or "", *(f.value for f in embed.fields)]:
+            assert text.replace("\\|", "").count("||") % 2 == 0
+
+
+def test_rendering_spoiler_facts_never_visible_outside_tags(run_on):
+    secrets = spoiler_texts(run_on)
+    assert secrets
+    for embed in all_embeds(run_on):
+        shown = visible_text(embed)
+        for secret in secrets:
+            assert secret not in shown, (embed.title, secret)
+
+
+def test_rendering_spoilers_embed_wraps_every_fact(run_on):
+    ending = spoilers_embed(run_on, Section.ENDING)
+    assert len(SPOILER_RE.findall(ending.description)) == len(run_on.ending) == 6
+    dislikes = spoilers_embed(run_on, Section.DISLIKES)
+    assert [f.name for f in dislikes.fields] == ["Dislike 1", "Dislike 2", "Dislike 3"]
+    assert all(f.value.startswith("||") and f.value.endswith("||") for f in dislikes.fields)
+    chars = spoilers_embed(run_on, Section.CHARACTERS)
+    assert [f.name for f in chars.fields] == ["Kwon Young Il", "Ki Eun Bi", "Je Wook"]
+
+
+def test_rendering_drama_embed_shows_the_facts(run_on):
+    embed = drama_embed(run_on)
+    fields = {f.name: f.value for f in embed.fields}
+    assert embed.title == "Run On (2020)"
+    assert fields["Aired"] == "Dec 16, 2020 – Feb 4, 2021"
+    assert fields["Episodes"] == "16"
+    assert fields["Where to watch"] == "Netflix"
+    assert fields["Starring"] == "Im Shi Wan, Shin Se Kyung"
+    assert fields["Reviewer's ramen"] == "🍜" * 8 + " **8/10**"
+    assert "No votes yet" in fields["Server's ramen"]
+
+
+def test_rendering_hostile_catalog_text_is_escaped():
+    evil = "@everyone ||leak|| **bold** `code` <@123>"
+    drama = Drama(id="evil", title=evil, premise=(Fact(evil, S),), characters=(Character(evil, Role.LEAD, evil),))
+    embed = drama_embed(drama)
+    assert "||leak||" not in (embed.description or "")
+    assert r"\|\|leak\|\|" in embed.description
+    assert r"\*\*bold\*\*" in embed.description
+    assert "||leak||" not in embed.title
+
+
+def test_rendering_draft_refuses_unescaped_text():
+    with pytest.raises(TypeError):
+        EmbedDraft("x").describe("raw catalog text")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        EmbedDraft("x").add_field("name", ["raw"])  # type: ignore[list-item]
+    assert EmbedDraft("x").describe(md("ok")).build().description == "ok"
+
+
+def test_rendering_draft_drops_fields_past_25_and_says_so():
+    draft = EmbedDraft("many")
+    for i in range(30):
+        draft.add_field(f"f{i}", [md("v")])
+    embed = draft.build()
+    assert len(embed.fields) == 25 and embed.footer.text == "5 more not shown"
+
+
+def test_rendering_did_you_mean_escapes_the_query():
+    text = did_you_mean("@everyone **x**", ["Run On"])
+    assert text == "No drama called “@everyone \\*\\*x\\*\\*”; did you mean **Run On**?"
+    assert len(did_you_mean("x" * 5000, ["y" * 500] * 3)) <= limits.CONTENT
+
+
+def test_rendering_verdict_answers_from_audience_notes(run_on):
+    embed = verdict_embed(run_on, answer(run_on, "slow-burn romance"))
+    assert embed.description.startswith("**Looking for slow-burn romance? ✅ Yes.**")
+    assert answer(run_on, "action").fit is Fit.NO
+    assert answer(run_on, "short watch").fit is Fit.MAYBE
+
+
+def test_rendering_verdict_for_facts_only_entry_uses_tags():
+    drama = Drama(id="x", title="X", genres=("Thriller",), tags=("revenge",), episodes=8)
+    assert answer(drama, "thrills").fit is Fit.YES
+    assert answer(drama, "humor").fit is Fit.NO
+    assert answer(drama, "short watch").fit is Fit.YES  # 8 episodes <= 12
+    with pytest.raises(ValueError):
+        answer(drama, "zombies")
