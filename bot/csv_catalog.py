@@ -1,0 +1,522 @@
+"""The catalog at scale: facts-only dramas from a K-drama CSV, merged with the TOML entries.
+
+The CSV format is the operator's `kdramas.csv` (see `../shared/catalog-data/README.md`): UTF-8,
+RFC-4180 quoting, a header row, lists inside a cell separated by `; `. Its facts come from
+MyDramaList (MDL) in the end, so its score is labelled as MDL's community score. The file is
+operator data: it is read from wherever `CATALOG_CSV` points and never copied into the project.
+
+Loading is forgiving row by row and strict about the file: a bad row is reported with its line
+number and skipped (or, for a bad optional value, loaded without that value), while a missing or
+unreadable file or a missing required column raises `CatalogError`.
+
+Merge precedence (a reviewed or starter TOML entry and a CSV row for the same show):
+    * Same show = same year and a shared name: the TOML title or an alias equals the CSV title or
+      one of its alternate titles after `normalize()`.
+    * The TOML entry keeps its id, title, text (review, premise, characters, likes, ending,
+      audience) and every fact it states: year, dates, episodes, network, platforms, genres,
+      starring, cast, community score. The row fills only what the TOML leaves empty.
+    * Air dates move as a pair: the row's dates are used only when the TOML has none (or the row
+      adds the end date to the same start date), so a merge never makes an end before a start.
+    * Tags are the union, the TOML's (project vocabulary) first, then the row's (MDL) tags.
+    * Aliases gain the row's title and alternate titles, so every name of the show finds it.
+    * A community score and its source travel together: never one side's score with the other's label.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.catalog import Catalog, CatalogError, Drama, load_drama_file, normalize
+
+#: Every column of the format, in the operator file's order. Unknown extra columns are ignored.
+CSV_COLUMNS = (
+    "title",
+    "year",
+    "aired_start",
+    "aired_end",
+    "episodes",
+    "network",
+    "genres",
+    "tags",
+    "cast",
+    "source_rating",
+    "alt_titles",
+    "platforms",
+    "enrichment_source",
+)
+#: Columns without which no row could be keyed (title + year); a file lacking one is refused.
+REQUIRED_COLUMNS = ("title", "year")
+YEAR_RANGE = (1950, 2100)  # the same bounds bot.catalog applies to TOML entries
+EPISODES_RANGE = (1, 10_000)
+SCORE_RANGE = (0.0, 10.0)
+COMMUNITY_SOURCE = "MyDramaList community score (via {name})"
+
+_SKIPPED = "row skipped"
+_IGNORED = "value ignored, rest of the row loaded"
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One problem in one CSV row.
+
+    Attributes:
+        line: the row's first line as a person counts lines in the file (header = line 1).
+        field: the column at fault, or "" for the row as a whole (e.g. a wrong column count).
+        problem: what is wrong, ending with whether the row was skipped or only the value ignored.
+    """
+
+    line: int
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: {self.field}" if self.field else f"line {self.line}"
+        return f"{where}: {self.problem}"
+
+
+@dataclass(frozen=True, slots=True)
+class CsvLoad:
+    """What `load_csv` read: the dramas that loaded (file order), the problems, and the row count.
+
+    `rows` counts data rows (blank lines excluded); `rows - len(dramas)` rows were skipped.
+    """
+
+    dramas: tuple[Drama, ...]
+    problems: tuple[RowProblem, ...]
+    rows: int
+
+    @property
+    def skipped(self) -> int:
+        """How many data rows did not load."""
+        return self.rows - len(self.dramas)
+
+
+class _BadRow(Exception):
+    """Internal: a value that makes the whole row unusable."""
+
+
+def slug_for(title: str) -> str:
+    """A lowercase ASCII slug for `title`: "It's Okay to Not Be Okay" -> "its-okay-to-not-be-okay".
+
+    Apostrophes are dropped, accents folded, other punctuation becomes a hyphen. A title with no
+    Latin letters or digits gets "drama-" plus 8 hex digits of its SHA-1, so ids stay deterministic.
+    """
+    folded = normalize(title.replace("'", "").replace("\u2019", ""))
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return slug or "drama-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_csv(path: Path) -> CsvLoad:
+    """Load every good row of a K-drama CSV (the `kdramas.csv` format) as a facts-only `Drama`.
+
+    Row rules: the key is title + year. A row without a title, with a bad year (not an integer in
+    1950-2100), non-integer episodes, a score outside 0-10, an unparseable ISO date, the wrong
+    number of columns, or the same normalized title and year as an earlier row is reported and
+    skipped. An end date before the start date is reported and dropped; the row still loads.
+    Empty optional cells load as None / empty tuples. Blank lines are ignored.
+
+    Ids are `slug_for(title)`, with `-<year>` appended to every row whose slug is shared by
+    another row ("hyena-2006", "hyena-2020"), then `-2`, `-3`… in file order if still not unique.
+    Each Drama gets starring = the first two cast names, community_source naming MyDramaList and
+    the file, and source = "<path>:<line>".
+
+    Raises:
+        CatalogError: the file is missing, unreadable or not UTF-8, is empty, or its header lacks a
+            required column (title, year). The message names the file and the column.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return _read_csv(fh, path)
+    except FileNotFoundError:
+        raise CatalogError(str(path), "", "CSV file not found (check CATALOG_CSV or the path given)") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError(str(path), "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise CatalogError(str(path), "", f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _read_csv(fh: TextIO, path: Path) -> CsvLoad:
+    reader = csv.reader(fh)
+    header_row = next(reader, None)
+    if header_row is None:
+        raise CatalogError(str(path), "", "empty file: expected a header row naming the columns")
+    header = [name.strip().casefold() for name in header_row]
+    for column in REQUIRED_COLUMNS:
+        if column not in header:
+            found = ", ".join(h for h in header if h) or "nothing"
+            raise CatalogError(str(path), column, f"missing required column in the header (found: {found})")
+    index = {name: i for i, name in reversed(list(enumerate(header))) if name}  # first occurrence wins
+    width = len(header)
+    source_label = COMMUNITY_SOURCE.format(name=path.name)
+
+    problems: list[RowProblem] = []
+    parsed: list[dict[str, Any]] = []
+    first_line_of_key: dict[tuple[str, int], int] = {}
+    rows = 0
+    for line, end_line, row in _records(reader, problems):
+        if not any(cell.strip() for cell in row):
+            continue
+        rows += 1
+        if len(row) != width:
+            span = f" (lines {line}-{end_line}: an unclosed quote may have joined them)" if end_line > line else ""
+            problems.append(RowProblem(line, "", f"expected {width} columns, found {len(row)}{span}; {_SKIPPED}"))
+            continue
+        fields = _row_fields(row, index, line, problems)
+        if fields is None:
+            continue
+        key = (normalize(fields["title"]), fields["year"])
+        if key in first_line_of_key:
+            problems.append(
+                RowProblem(line, "title", f"same title and year as line {first_line_of_key[key]}; {_SKIPPED}")
+            )
+            continue
+        first_line_of_key[key] = line
+        fields["source"] = f"{path}:{line}"
+        fields["community_source"] = source_label if fields["community_score"] is not None else None
+        parsed.append(fields)
+
+    ids = _unique_ids([(slug_for(f["title"]), f["year"]) for f in parsed])
+    dramas = tuple(Drama(id=drama_id, **fields) for drama_id, fields in zip(ids, parsed, strict=True))
+    return CsvLoad(dramas=dramas, problems=tuple(problems), rows=rows)
+
+
+def _records(reader: Iterator[list[str]], problems: list[RowProblem]) -> Iterator[tuple[int, int, list[str]]]:
+    """Yield (first line, last line, cells) per record; a record may span lines inside quotes."""
+    previous_end = reader.line_num  # type: ignore[attr-defined]
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(RowProblem(previous_end + 1, "", f"unreadable CSV record ({exc}); {_SKIPPED}"))
+            previous_end = reader.line_num  # type: ignore[attr-defined]
+            continue
+        end = reader.line_num  # type: ignore[attr-defined]
+        yield previous_end + 1, end, row
+        previous_end = end
+
+
+def _row_fields(row: list[str], index: dict[str, int], line: int, problems: list[RowProblem]) -> dict[str, Any] | None:
+    """Drama keyword arguments for one row, or None (problems recorded) when the row is skipped."""
+
+    def cell(name: str) -> str:
+        i = index.get(name)
+        return row[i].strip() if i is not None else ""
+
+    row_problems: list[RowProblem] = []
+
+    def check(name: str, parse: Callable[[str], Any], raw: str) -> Any:
+        if not raw:
+            return None
+        try:
+            return parse(raw)
+        except _BadRow as exc:
+            row_problems.append(RowProblem(line, name, f"{exc}; {_SKIPPED}"))
+            return None
+
+    title = " ".join(cell("title").split())
+    if not title:
+        row_problems.append(RowProblem(line, "title", f"missing title; {_SKIPPED}"))
+    year_raw = cell("year")
+    if not year_raw:
+        row_problems.append(RowProblem(line, "year", f"missing year (the key is title + year); {_SKIPPED}"))
+    year = check("year", lambda raw: _integer(raw, "year", *YEAR_RANGE), year_raw)
+    episodes = check("episodes", lambda raw: _integer(raw, "episode count", *EPISODES_RANGE), cell("episodes"))
+    score = check("source_rating", _score, cell("source_rating"))
+    aired_start = check("aired_start", _date, cell("aired_start"))
+    aired_end = check("aired_end", _date, cell("aired_end"))
+    if row_problems:
+        problems.extend(row_problems)
+        return None
+    if aired_start and aired_end and aired_end < aired_start:
+        problems.append(RowProblem(line, "aired_end", f"{aired_end} is before aired_start {aired_start}; {_IGNORED}"))
+        aired_end = None
+    cast = _split(cell("cast"))
+    title_key = normalize(title)
+    aliases = tuple(a for a in _split(cell("alt_titles")) if normalize(a) != title_key)
+    return {
+        "title": title,
+        "year": year,
+        "aliases": tuple(dict.fromkeys(aliases)),
+        "aired_start": aired_start,
+        "aired_end": aired_end,
+        "episodes": episodes,
+        "network": _split(cell("network")),
+        "platforms": _split(cell("platforms")),
+        "genres": _split(cell("genres")),
+        "tags": _split(cell("tags")),
+        "cast": cast,
+        "starring": cast[:2],
+        "community_score": score,
+    }
+
+
+def _split(raw: str) -> tuple[str, ...]:
+    """A `; `-separated cell as a tuple: items stripped, empties and repeats dropped, order kept."""
+    if not raw:
+        return ()
+    return tuple(dict.fromkeys(item for item in (part.strip() for part in raw.split(";")) if item))
+
+
+def _integer(raw: str, what: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise _BadRow(f"{what} is not a whole number: {raw!r}") from None
+    if not low <= value <= high:
+        raise _BadRow(f"{what} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _score(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _BadRow(f"community score is not a number: {raw!r}") from None
+    low, high = SCORE_RANGE
+    if not math.isfinite(value) or not low <= value <= high:
+        raise _BadRow(f"community score must be between {low:g} and {high:g}, got {raw}")
+    return value
+
+
+def _date(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise _BadRow(f"not a valid date (YYYY-MM-DD): {raw!r}") from None
+
+
+def _unique_ids(keys: list[tuple[str, int]]) -> list[str]:
+    """Ids for (slug, year) keys in file order: `-<year>` where a slug repeats, then `-2`, `-3`…"""
+    counts: dict[str, int] = {}
+    for slug, _ in keys:
+        counts[slug] = counts.get(slug, 0) + 1
+    taken: set[str] = set()
+    ids = []
+    for slug, year in keys:
+        drama_id = f"{slug}-{year}" if counts[slug] > 1 else slug
+        ids.append(_claim(drama_id, taken))
+    return ids
+
+
+def _claim(drama_id: str, taken: set[str]) -> str:
+    """`drama_id`, or the first free `drama_id-2`, `-3`…; the result is added to `taken`."""
+    candidate, n = drama_id, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{drama_id}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def merge(toml_dramas: Iterable[Drama], csv_dramas: Iterable[Drama]) -> list[Drama]:
+    """Merge TOML entries with CSV rows for the same shows; keep everything else as it is.
+
+    A TOML entry and a CSV drama are the same show when their years are equal and a normalized
+    name (title or alias) is shared; a TOML entry without a year matches only a show whose name
+    is unique in the CSV. Each CSV drama merges into at most one TOML entry (the first in order).
+    See the module docstring for precedence: TOML facts win where both have a value, tags are
+    the union with the TOML's first.
+
+    Returns:
+        The TOML entries in their order (merged where a row matched), then the unmatched CSV
+        dramas in their order. A CSV id that clashes with a TOML id gets `-<year>` (then `-2`…).
+    """
+    merged, _ = _merge(list(toml_dramas), list(csv_dramas))
+    return merged
+
+
+def _merge(toml_dramas: list[Drama], csv_dramas: list[Drama]) -> tuple[list[Drama], list[tuple[Drama, Drama]]]:
+    """`merge()`, plus the (TOML entry, CSV drama) pairs that were merged."""
+    by_name: dict[str, list[int]] = {}
+    for i, row in enumerate(csv_dramas):
+        for key in dict.fromkeys(normalize(name) for name in row.names):
+            by_name.setdefault(key, []).append(i)
+    used: set[int] = set()
+    out: list[Drama] = []
+    pairs: list[tuple[Drama, Drama]] = []
+    for entry in toml_dramas:
+        match = _find_row(entry, csv_dramas, by_name, used)
+        if match is None:
+            out.append(entry)
+            continue
+        used.add(match)
+        row = csv_dramas[match]
+        out.append(_merge_pair(entry, row))
+        pairs.append((entry, row))
+    taken = {d.id for d in out}
+    for i, row in enumerate(csv_dramas):
+        if i in used:
+            continue
+        drama_id = row.id
+        if drama_id in taken:
+            drama_id = _claim(f"{row.id}-{row.year}" if row.year else row.id, taken)
+            row = replace(row, id=drama_id)
+        else:
+            taken.add(drama_id)
+        out.append(row)
+    return out, pairs
+
+
+def _find_row(entry: Drama, rows: list[Drama], by_name: dict[str, list[int]], used: set[int]) -> int | None:
+    title_key = normalize(entry.title)
+    candidates = sorted({i for name in entry.names for i in by_name.get(normalize(name), ()) if i not in used})
+    if entry.year is not None:
+        candidates = [i for i in candidates if rows[i].year == entry.year]
+    elif len(candidates) != 1:
+        return None
+    if not candidates:
+        return None
+    # Prefer the row whose own title is one of the entry's names, then file order.
+    entry_keys = {title_key, *map(normalize, entry.aliases)}
+    return min(candidates, key=lambda i: (normalize(rows[i].title) not in entry_keys, i))
+
+
+def _merge_pair(entry: Drama, row: Drama) -> Drama:
+    """One drama from a TOML entry and its CSV row: the entry wins, the row fills the gaps."""
+    # The entry's aliases stay exactly as written; the row adds only names not yet known.
+    known = {normalize(name) for name in entry.names}
+    aliases = list(entry.aliases)
+    for name in (row.title, *row.aliases):
+        key = normalize(name)
+        if key not in known:
+            known.add(key)
+            aliases.append(name)
+    aired_start, aired_end = entry.aired_start, entry.aired_end
+    if aired_start is None and aired_end is None:
+        aired_start, aired_end = row.aired_start, row.aired_end
+    elif aired_end is None and aired_start == row.aired_start:
+        aired_end = row.aired_end
+    seen_tags: set[str] = set()
+    tags = []
+    for tag in (*entry.tags, *row.tags):
+        if tag.casefold() not in seen_tags:
+            seen_tags.add(tag.casefold())
+            tags.append(tag)
+    if entry.community_score is not None:
+        score, score_source = entry.community_score, entry.community_source
+    else:
+        score, score_source = row.community_score, row.community_source
+    return replace(
+        entry,
+        year=entry.year if entry.year is not None else row.year,
+        aliases=tuple(aliases),
+        aired_start=aired_start,
+        aired_end=aired_end,
+        episodes=entry.episodes if entry.episodes is not None else row.episodes,
+        network=entry.network or row.network,
+        platforms=entry.platforms or row.platforms,
+        genres=entry.genres or row.genres,
+        tags=tuple(tags),
+        starring=entry.starring or row.starring,
+        cast=entry.cast or row.cast,
+        community_score=score,
+        community_source=score_source,
+        source=f"{entry.source} + {row.source}",
+    )
+
+
+# --------------------------------------------------------------------------- start-up and CLI
+
+
+def default_catalog_dir() -> Path:
+    """The bundled `data/dramas` folder, resolved from the package (not the working directory)."""
+    return Path(__file__).resolve().parent.parent / "data" / "dramas"
+
+
+def load_toml_entries(catalog_dir: Path) -> list[Drama]:
+    """Every `*.toml` entry in `catalog_dir` (sorted by file name), validated by `bot.catalog`.
+
+    Raises:
+        CatalogError: the folder is missing, or a file breaks a catalog rule (names file and field).
+    """
+    if not catalog_dir.is_dir():
+        raise CatalogError(str(catalog_dir), "", "catalog folder not found (set CATALOG_DIR)")
+    return [load_drama_file(path) for path in sorted(catalog_dir.glob("*.toml"))]
+
+
+def build_catalog(catalog_dir: Path, csv_path: Path | None) -> tuple[Catalog, list[RowProblem]]:
+    """The start-up catalog: TOML entries from `catalog_dir`, plus the CSV at `csv_path` when given.
+
+    TOML entries and CSV rows for the same show merge (see `merge`). Bad CSV rows are skipped
+    and returned as problems for the caller to log; they never stop start-up.
+
+    Returns:
+        (the catalog, the CSV's row problems in file order; empty without a CSV).
+
+    Raises:
+        CatalogError: the TOML folder is missing or a TOML file is invalid; the CSV is missing,
+            unreadable or lacks a required column; two TOML entries share an id; or there is no
+            drama at all (an empty folder and no CSV rows).
+    """
+    entries = load_toml_entries(catalog_dir)
+    problems: list[RowProblem] = []
+    rows: list[Drama] = []
+    if csv_path is not None:
+        loaded = load_csv(csv_path)
+        rows, problems = list(loaded.dramas), list(loaded.problems)
+    if not entries and not rows:
+        raise CatalogError(str(catalog_dir), "", "no *.toml drama entries in the catalog folder and no CSV rows")
+    return Catalog(merge(entries, rows)), problems
+
+
+def import_csv_main(argv: list[str]) -> int:
+    """`python -m bot catalog import-csv PATH`: check a CSV and print what it would load.
+
+    `argv` holds the arguments after `import-csv`. Prints (stdout) the number of rows read, the
+    dramas that would load, how many merge with the TOML entries of the bundled `data/dramas`
+    folder (and which), then every row problem with its line number.
+
+    Returns:
+        0 when the file was readable (even with bad rows), 1 when it was not (missing file, not
+        UTF-8, no header or a missing required column; message on stderr, no traceback), 2 for a
+        usage error.
+    """
+    usage = "usage: python -m bot catalog import-csv PATH"
+    if any(arg in {"-h", "--help"} for arg in argv):
+        print(usage)
+        print("Check a K-drama CSV (kdramas.csv format) and print what it would load, with row problems.")
+        return 0
+    if len(argv) != 1:
+        print(usage, file=sys.stderr)
+        return 2
+    path = Path(argv[0])
+    try:
+        loaded = load_csv(path)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{path}: {loaded.rows} rows read, {len(loaded.dramas)} dramas would load, {loaded.skipped} skipped.")
+    catalog_dir = default_catalog_dir()
+    try:
+        entries = load_toml_entries(catalog_dir)
+    except CatalogError as exc:
+        print(f"note: could not compare with the TOML entries: {exc}")
+    else:
+        _, pairs = _merge(entries, list(loaded.dramas))
+        print(f"{len(pairs)} of {len(entries)} TOML entries in {catalog_dir} would merge with a row.")
+        for entry, row in pairs:
+            print(f"  {entry.id} <- line {row.source.rsplit(':', 1)[-1]} ({row.title}, {row.year})")
+    if loaded.problems:
+        print(f"{len(loaded.problems)} row problems:")
+        for problem in loaded.problems:
+            print(f"  {problem}")
+    else:
+        print("No row problems.")
+    return 0
