@@ -98,10 +98,10 @@ class ConsoleMessage:
         await self.session.react(self, str(emoji), self.session.bot_user)
 
     async def remove_reaction(self, emoji: str | discord.PartialEmoji, member: discord.abc.Snowflake) -> None:
-        users = self.reactions.get(str(emoji), [])
-        if member.id in users:
-            users.remove(member.id)
-            self.session.write(f"  (the bot removed a {emoji} reaction from message #{self.number})")
+        if member.id in self.reactions.get(str(emoji), []):
+            self.session.write(f"  (Ramen removes the superseded {emoji} reaction from message #{self.number})")
+            # Discord sends a reaction-remove event for it, as for any removal.
+            await self.session.unreact(self, str(emoji), self.session.member_by_id(member.id))
 
     async def edit(self, **changes: Any) -> ConsoleMessage:
         self.session.apply_edit(self, changes)
@@ -251,6 +251,8 @@ class ConsoleSession:
         self.dm_channel = ConsoleChannel(self, CHANNEL_ID + 1, None)
         self.bot_user = ConsoleUser("Ramen", BOT_USER_ID, bot=True)
         self.messages: list[ConsoleMessage] = []
+        self.members: dict[int, ConsoleUser] = {}
+        self._bot_reacted: dict[int, list[str]] = {}
         self.usage_errors = 0
         self._serial = 0
         # The cogs read bot.user to ignore the bot's own reactions.
@@ -295,7 +297,14 @@ class ConsoleSession:
     # ------------------------------------------------------------------ input
 
     def member(self, name: str) -> ConsoleUser:
-        return ConsoleUser(name, member_id(name))
+        user = ConsoleUser(name, member_id(name))
+        self.members[user.id] = user
+        return user
+
+    def member_by_id(self, user_id: int) -> ConsoleUser:
+        if user_id == self.bot_user.id:
+            return self.bot_user
+        return self.members.get(user_id) or ConsoleUser(str(user_id), user_id)
 
     async def execute(self, line: str) -> bool:
         """Run one console line. Returns False when the session should end."""
@@ -367,6 +376,9 @@ class ConsoleSession:
             await command.callback(command.binding, interaction, **values)  # type: ignore[arg-type]
         except Exception as exc:  # the same handler as the bot's command tree
             await handle_app_command_error(interaction, exc)  # type: ignore[arg-type]
+        for number, emoji in self._bot_reacted.items():
+            self.write(f"  (Ramen reacted to message #{number} with {' '.join(emoji)})")
+        self._bot_reacted.clear()
         if not interaction.response.is_done():
             self.write("(the command sent nothing: Discord would show 'The application did not respond')")
 
@@ -420,7 +432,9 @@ class ConsoleSession:
             if len(message.reactions) > 20:
                 raise ConsoleUsageError("a message can have at most 20 distinct reactions")
             users.append(user.id)
-            if not user.bot:
+            if user.bot:
+                self._bot_reacted.setdefault(message.number, []).append(emoji)
+            else:
                 self.write(f"  ({user.name} reacted {emoji} to message #{message.number})")
         await self._dispatch("raw_reaction_add", target, emoji, user)
 

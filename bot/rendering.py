@@ -326,6 +326,127 @@ def has_section(drama: Drama, section: Section) -> bool:
     }[section])
 
 
+# --------------------------------------------------------------------------- ratings
+
+class ServerScore(ScoreSummary, Protocol):
+    """A guild's votes for one drama with its 1..10 histogram (`bot.storage.GuildScore` fits)."""
+
+    @property
+    def histogram(self) -> tuple[int, ...]: ...
+
+
+class ChartRow(Protocol):
+    """One line of a guild's chart (`bot.storage.RankedScore` fits)."""
+
+    @property
+    def rank(self) -> int: ...
+
+    @property
+    def drama_id(self) -> str: ...
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def mean(self) -> float: ...
+
+    @property
+    def weighted_mean(self) -> float: ...
+
+
+class MemberVote(Protocol):
+    """One of a member's votes (`bot.storage.Vote` fits)."""
+
+    @property
+    def drama_id(self) -> str: ...
+
+    @property
+    def score(self) -> int: ...
+
+
+def votes_word(count: int) -> str:
+    return "1 vote" if count == 1 else f"{count} votes"
+
+
+def rating_prompt_embed(drama: Drama, keycaps: Sequence[str]) -> discord.Embed:
+    """The public "Rate <title>" message members react on with the keycaps (1️⃣ … 🔟)."""
+    draft = EmbedDraft(f"Rate {drama_title(drama)}")
+    draft.describe(
+        md(f"React with {keycaps[0]} … {keycaps[-1]} to give it 1 to 10 ramen bowls."),
+        md("One vote per member: a new number replaces your old one; remove your reaction to withdraw it."),
+    )
+    draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
+    draft.footer = "Votes count for this server only · /ratings to see the result"
+    return draft.build()
+
+
+def histogram_lines(histogram: Sequence[int], width: int = 12) -> list[Markup]:
+    """One line per score from 10 down to 1: score, a bar scaled to the largest count, the count."""
+    most = max(histogram, default=0)
+    lines = []
+    for score in range(len(histogram), 0, -1):
+        count = histogram[score - 1]
+        bar = "█" * (round(width * count / most) if most else 0)
+        lines.append(md(f"`{score:>2}` {BOWL} `{bar:<{width}}` {count}"))
+    return lines
+
+
+def ratings_embed(drama: Drama, score: ServerScore) -> discord.Embed:
+    """`/ratings title`: the server's mean to one decimal, vote count, histogram, reviewer's score."""
+    draft = EmbedDraft(f"{drama_title(drama)}: this server's ramen")
+    if score.count and score.mean is not None:
+        draft.describe(md(f"**{score.mean:.1f}/10** from {votes_word(score.count)}"))
+        draft.add_field("Votes by bowls", histogram_lines(score.histogram))
+    else:
+        draft.describe(md("No votes yet in this server: `/rate` posts a prompt to react on."))
+    draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
+    return draft.build()
+
+
+def chart_embed(rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prior_weight: float,
+                min_votes: int) -> discord.Embed:
+    """`/ratings` with no title: the server's top dramas by damped (Bayesian) mean.
+
+    Args:
+        rows: (display title, chart row) pairs, best first.
+        prior_mean, prior_weight: the prior m and its weight C in (C·m + Σ scores) / (C + n).
+        min_votes: the fewest votes a drama needs to be listed.
+    """
+    draft = EmbedDraft("This server's top dramas")
+    if rows:
+        draft.describe(*(
+            concat(md(f"**{row.rank}.** "), plain(title, 150),
+                   md(f" · **{row.weighted_mean:.1f}** (mean {row.mean:.1f}, {votes_word(row.count)})"))
+            for title, row in rows
+        ))
+    else:
+        draft.describe(md("No votes yet in this server: `/rate` posts a prompt to react on."))
+    draft.add_field("How the chart ranks", [md(
+        f"By damped mean: ({prior_weight:g} × {prior_mean:g} + sum of votes) ÷ ({prior_weight:g} + votes), "
+        f"so a lone 10 cannot top the chart. Prior {prior_mean:g} bowls counted as {prior_weight:g} votes; "
+        f"at least {min_votes} vote{'s' if min_votes != 1 else ''} to be listed."
+    )])
+    return draft.build()
+
+
+def my_ratings_embed(member_name: str, votes: Sequence[tuple[str, MemberVote]]) -> discord.Embed:
+    """`/myratings`: the member's own votes in this server, as (title, vote) pairs."""
+    draft = EmbedDraft(f"{member_name}'s ramen ratings")
+    if votes:
+        draft.describe(*(
+            concat(plain(title, 150), md(f" · {vote.score}/10 {bowls(vote.score)}")) for title, vote in votes
+        ))
+    else:
+        draft.describe(md("You haven't rated anything here yet: `/rate` a drama, or react to a rating prompt."))
+    return draft.build()
+
+
+def vote_ack(drama: Drama, score: int, server: ScoreSummary) -> str:
+    """The ephemeral answer to `/rate title score` (content, ≤ 2000 chars)."""
+    average = f"{server.mean:.1f}/10 from {votes_word(server.count)}" if server.mean is not None else "no votes"
+    return f"Counted: **{score}/10** {bowls(score)} for **{plain(drama.title, 200)}**. Server average now {average}."
+
+
 # --------------------------------------------------------------------------- messages
 
 def did_you_mean(query: str, suggestions: Sequence[str]) -> str:

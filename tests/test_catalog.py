@@ -120,7 +120,7 @@ def test_catalog_duplicate_id_names_both_files(tmp_path):
 
 
 def test_catalog_empty_or_missing_folder_is_an_error(tmp_path):
-    with pytest.raises(CatalogError, match="no \\*.toml"):
+    with pytest.raises(CatalogError, match=r"no \*\.toml"):
         load_catalog(tmp_path)
     with pytest.raises(CatalogError, match="not found"):
         load_catalog(tmp_path / "nope")
@@ -147,7 +147,8 @@ def test_catalog_search_is_typo_tolerant_and_bounded(catalog):
 def test_catalog_repeated_titles_are_told_apart_by_year():
     from bot.catalog import Drama
 
-    catalog = Catalog([Drama(id="hyena-2020", title="Hyena", year=2020), Drama(id="hyena-2015", title="Hyena", year=2015)])
+    catalog = Catalog([Drama(id="hyena-2020", title="Hyena", year=2020),
+                       Drama(id="hyena-2015", title="Hyena", year=2015)])
     assert catalog.find("Hyena").id == "hyena-2020"
     assert catalog.find("Hyena (2015)").id == "hyena-2015"
     labels = [label for label, _ in catalog.search("hyena")]

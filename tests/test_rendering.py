@@ -8,7 +8,19 @@ import discord
 import pytest
 
 from bot import limits
-from bot.catalog import Audience, AudienceNote, Character, Drama, EndingFact, Fact, Fit, Item, Review, Role, SpoilerLevel
+from bot.catalog import (
+    Audience,
+    AudienceNote,
+    Character,
+    Drama,
+    EndingFact,
+    Fact,
+    Fit,
+    Item,
+    Review,
+    Role,
+    SpoilerLevel,
+)
 from bot.rendering import (
     EmbedDraft,
     Section,
@@ -27,7 +39,8 @@ S, X = SpoilerLevel.SAFE, SpoilerLevel.SPOILER
 
 
 def all_embeds(drama: Drama) -> list[discord.Embed]:
-    embeds = [drama_embed(drama), cast_embed(drama), verdict_embed(drama), verdict_embed(drama, answer(drama, "action"))]
+    embeds = [drama_embed(drama), cast_embed(drama), verdict_embed(drama)]
+    embeds.append(verdict_embed(drama, answer(drama, "action")))
     embeds += [character_embed(drama, c) for c in drama.characters]
     embeds += [spoilers_embed(drama, s) for s in Section]
     return embeds

@@ -1,0 +1,114 @@
+"""Pure helpers for server ratings: keycap emoji ↔ scores, reactions → votes, the damped mean.
+
+Members rate a drama from 1 to 10 ramen bowls by reacting to a rating prompt with a keycap
+(1️⃣ … 9️⃣, 🔟). Discord sends keycaps with or without the U+FE0F variation selector ("1⃣" and
+"1️⃣" are the same key), so both spellings map to the same score. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+VARIATION_SELECTOR = "\ufe0f"
+_KEYCAP = "\u20e3"
+_TEN = "\U0001f51f"  # 🔟
+
+RATING_EMOJI: tuple[str, ...] = (
+    *(f"{digit}{VARIATION_SELECTOR}{_KEYCAP}" for digit in "123456789"),
+    _TEN,
+)
+"""The ten rating reactions in the order the bot adds them: 1️⃣ … 9️⃣ then 🔟 (index + 1 = score)."""
+
+KEYCAP_SCORES: dict[str, int] = {
+    spelling: score
+    for score, emoji in enumerate(RATING_EMOJI, start=1)
+    for spelling in {emoji, emoji.replace(VARIATION_SELECTOR, ""), emoji + VARIATION_SELECTOR}
+}
+"""Every accepted spelling of a rating keycap → its score 1..10 (with and without U+FE0F)."""
+
+PRIOR_MEAN = 6.0
+"""The damped mean's prior, in bowls: a drama with few votes is pulled towards 6.0.
+
+A fixed value rather than the guild's own mean, so the chart's footnote can state it plainly
+and one guild's ranking does not shift when an unrelated drama is rated.
+"""
+
+PRIOR_WEIGHT = 5
+"""How many votes the prior counts as ("minimum votes"): C in (C·m + Σ scores) / (C + n)."""
+
+
+def score_for_emoji(name: str | None) -> int | None:
+    """The score 1..10 for a rating keycap's emoji name, or None for any other emoji (or None).
+
+    `name` is `PartialEmoji.name` as Discord sends it; "1⃣", "1️⃣" → 1, "🔟" → 10. Custom emoji,
+    "0️⃣", "#️⃣" and anything else → None.
+    """
+    if not name:
+        return None
+    return KEYCAP_SCORES.get(name)
+
+
+def emoji_for_score(score: int) -> str:
+    """The keycap the bot uses for `score` (1..10), e.g. 8 → "8️⃣". Raises ValueError otherwise."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= len(RATING_EMOJI):
+        raise ValueError(f"score must be an integer from 1 to 10, not {score!r}")
+    return RATING_EMOJI[score - 1]
+
+
+def bayesian_mean(total: float, count: int, prior_mean: float = PRIOR_MEAN, weight: float = PRIOR_WEIGHT) -> float:
+    """The damped mean (weight·prior_mean + total) / (weight + count), in bowls.
+
+    `total` is the sum of the scores and `count` how many there are; with no votes the result is
+    the prior. Raises ValueError when `count` or `weight` is negative or both are zero.
+    """
+    if count < 0 or weight < 0:
+        raise ValueError(f"count and weight must not be negative (count={count}, weight={weight})")
+    if count + weight == 0:
+        raise ValueError("a mean of no votes with no prior weight is undefined")
+    return (weight * prior_mean + total) / (weight + count)
+
+
+def reactions_by_member(
+    reactions: Mapping[str, Iterable[int]], bot_user_id: int | None = None
+) -> dict[int, frozenset[int]]:
+    """Each member's keycap scores on one prompt, from its reactions read back over REST.
+
+    Args:
+        reactions: emoji name → the ids of the users who reacted with it (all pages). Emoji that
+            are not rating keycaps are ignored; two spellings of one keycap merge.
+        bot_user_id: the bot's own id, ignored (it adds all ten). Leave other bots out of
+            `reactions` before calling: only the caller knows who they are.
+
+    Returns:
+        user id → the non-empty set of scores that member reacted with; members without a
+        keycap reaction are absent. This is the shape `Storage.reconcile_prompt` takes.
+    """
+    scores: dict[int, set[int]] = {}
+    for name, user_ids in reactions.items():
+        score = score_for_emoji(name)
+        if score is None:
+            continue
+        for user_id in user_ids:
+            if user_id != bot_user_id:
+                scores.setdefault(user_id, set()).add(score)
+    return {user_id: frozenset(found) for user_id, found in scores.items()}
+
+
+def votes_from_reactions(
+    reactions: Mapping[str, Iterable[int]],
+    bot_user_id: int | None = None,
+    current: Mapping[int, int] | None = None,
+) -> dict[int, int]:
+    """One score per member from a prompt's reactions: user id → score 1..10.
+
+    A member may hold several keycaps on a prompt when the bot cannot remove superseded ones,
+    and REST does not say in which order they were added. The rule, deterministic: if the
+    member's current stored vote (`current`, user id → score) is among their keycaps, it stays;
+    otherwise the highest keycap counts. Arguments are as for `reactions_by_member`.
+    """
+    current = current or {}
+    votes: dict[int, int] = {}
+    for user_id, scores in reactions_by_member(reactions, bot_user_id).items():
+        kept = current.get(user_id)
+        votes[user_id] = kept if kept in scores else max(scores)
+    return votes

@@ -1,0 +1,231 @@
+"""/rate, /ratings, /myratings and the rating prompts' raw reaction listeners."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import autocomplete, rendering
+from bot.catalog import Catalog
+from bot.interactions import respond
+from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT, RATING_EMOJI, reactions_by_member, score_for_emoji
+
+if TYPE_CHECKING:
+    from bot.client import RamenBot
+    from bot.storage import RatingPrompt, Storage
+
+log = logging.getLogger(__name__)
+
+RECONCILE_DAYS = 30  # prompts older than this are not re-read after downtime
+CHART_SIZE = 10
+CHART_MIN_VOTES = 1
+
+
+class RatingsCog(commands.Cog):
+    """Server-wide ramen ratings, 1-10 bowls, from reactions on rating prompts or /rate."""
+
+    def __init__(self, bot: commands.Bot, storage: Storage, catalog: Catalog) -> None:
+        self.bot = bot
+        self.storage = storage
+        self.catalog = catalog
+        self._reconcile_task: asyncio.Task[None] | None = None
+
+    async def cog_unload(self) -> None:
+        if self._reconcile_task is not None:
+            self._reconcile_task.cancel()
+
+    async def title_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return autocomplete.title_choices(self.catalog, current)
+
+    # ------------------------------------------------------------------ commands
+
+    @app_commands.command(name="rate", description="Rate a drama 1-10 bowls, or post a prompt members react on.")
+    @app_commands.describe(title="The drama's title", score="Your score, 1-10 bowls (leave empty to post a prompt)")
+    @app_commands.guild_only()
+    async def rate(
+        self, interaction: discord.Interaction, title: str, score: app_commands.Range[int, 1, 10] | None = None
+    ) -> None:
+        drama = self.catalog.resolve(title)
+        guild_id = _guild_id(interaction)
+        if score is not None:
+            # Committed before the member is told it counted.
+            await self.storage.record_vote(guild_id, drama.id, interaction.user.id, score)
+            server = await self.storage.guild_score(guild_id, drama.id)
+            await respond(interaction, content=rendering.vote_ack(drama, score, server), ephemeral=True)
+            return
+        await respond(interaction, embed=rendering.rating_prompt_embed(drama, RATING_EMOJI))
+        message = await interaction.original_response()
+        # Remembered before the reactions go on, so a member who reacts at once is counted.
+        await self.storage.add_prompt(message.id, guild_id, interaction.channel_id or 0, drama.id)
+        await self._add_keycaps(interaction, message)
+
+    async def _add_keycaps(self, interaction: discord.Interaction, message: Any) -> None:
+        try:
+            for emoji in RATING_EMOJI:
+                await message.add_reaction(emoji)  # discord.py waits out 429s and retries 5xx itself
+        except discord.HTTPException as exc:
+            log.warning("could not add the rating reactions to message %s: %s", message.id, exc)
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.followup.send(
+                    "I couldn't add all the number reactions (Discord said no: missing Add Reactions or "
+                    "Read Message History permission?). Members can still vote by reacting with 1️⃣ … 🔟 themselves.",
+                    ephemeral=True,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+
+    @app_commands.command(name="ratings", description="This server's ramen score for a drama, or its top 10.")
+    @app_commands.describe(title="The drama's title (leave empty for the server's top 10)")
+    @app_commands.guild_only()
+    async def ratings(self, interaction: discord.Interaction, title: str | None = None) -> None:
+        guild_id = _guild_id(interaction)
+        if title:
+            drama = self.catalog.resolve(title)
+            score = await self.storage.guild_score(guild_id, drama.id)
+            await respond(interaction, embed=rendering.ratings_embed(drama, score))
+            return
+        chart = await self.storage.top_dramas(guild_id, CHART_SIZE, prior_mean=PRIOR_MEAN,
+                                              prior_weight=PRIOR_WEIGHT, min_votes=CHART_MIN_VOTES)
+        rows = [(self._title(row.drama_id), row) for row in chart]
+        embed = rendering.chart_embed(rows, prior_mean=PRIOR_MEAN, prior_weight=PRIOR_WEIGHT,
+                                      min_votes=CHART_MIN_VOTES)
+        await respond(interaction, embed=embed)
+
+    @app_commands.command(name="myratings", description="Your own ramen votes in this server (only you see them).")
+    @app_commands.guild_only()
+    async def myratings(self, interaction: discord.Interaction) -> None:
+        votes = await self.storage.member_votes(_guild_id(interaction), interaction.user.id)
+        rows = [(self._title(v.drama_id), v) for v in votes]
+        embed = rendering.my_ratings_embed(interaction.user.display_name, rows)
+        await respond(interaction, embed=embed, ephemeral=True)
+
+    rate.autocomplete("title")(title_autocomplete)
+    ratings.autocomplete("title")(title_autocomplete)
+
+    def _title(self, drama_id: str) -> str:
+        drama = self.catalog.get(drama_id)
+        return rendering.drama_title(drama) if drama else f"{drama_id} (no longer in the catalog)"
+
+    # ------------------------------------------------------------------ reactions
+
+    def _from_bot(self, payload: discord.RawReactionActionEvent) -> bool:
+        me = self.bot.user
+        if me is not None and payload.user_id == me.id:
+            return True
+        return payload.member is not None and payload.member.bot
+
+    async def _prompt_for(self, payload: discord.RawReactionActionEvent) -> tuple[RatingPrompt, int] | None:
+        """The prompt and score a reaction event is about, or None when it is none of our business."""
+        if payload.guild_id is None or payload.emoji.id is not None or self._from_bot(payload):
+            return None
+        score = score_for_emoji(payload.emoji.name)
+        if score is None:
+            return None
+        prompt = await self.storage.prompt(payload.message_id)
+        if prompt is None or prompt.guild_id != payload.guild_id:
+            return None
+        return prompt, score
+
+    # Raw events: prompts keep working after a restart and for messages not in the cache.
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        found = await self._prompt_for(payload)
+        if found is None:
+            return
+        prompt, score = found
+        previous = await self.storage.member_vote(prompt.guild_id, prompt.drama_id, payload.user_id)
+        await self.storage.record_vote(prompt.guild_id, prompt.drama_id, payload.user_id, score,
+                                       prompt_message_id=prompt.message_id)
+        if previous is not None and previous.score != score and previous.prompt_message_id == prompt.message_id:
+            await self._remove_superseded(prompt, payload.user_id, previous.score)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        found = await self._prompt_for(payload)
+        if found is None:
+            return
+        prompt, score = found
+        # Only the reaction that is the current vote withdraws it; an older one changes nothing.
+        await self.storage.withdraw_vote(prompt.guild_id, prompt.drama_id, payload.user_id, score,
+                                         prompt_message_id=prompt.message_id)
+
+    async def _remove_superseded(self, prompt: RatingPrompt, user_id: int, old_score: int) -> None:
+        """Tidy the member's old keycap off the prompt; without Manage Messages the vote still counts."""
+        channel = self.bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
+        message = channel.get_partial_message(prompt.message_id)
+        try:
+            await message.remove_reaction(RATING_EMOJI[old_score - 1], discord.Object(id=user_id))
+        except discord.HTTPException as exc:
+            log.debug("left the superseded reaction on %s (%s)", prompt.message_id, exc)
+
+    # ------------------------------------------------------------------ reconciliation
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self.schedule_reconcile()
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        self.schedule_reconcile()
+
+    def schedule_reconcile(self) -> None:
+        """Re-read recent prompts' reactions in the background (start-up must not wait on it)."""
+        if self._reconcile_task is not None and not self._reconcile_task.done():
+            return
+        self._reconcile_task = asyncio.create_task(self.reconcile_recent(), name="ramen-reconcile")
+
+    async def reconcile_recent(self, now: dt.datetime | None = None) -> int:
+        """Reconcile every prompt of the last `RECONCILE_DAYS` days; returns how many votes changed."""
+        now = now or discord.utils.utcnow()
+        changed = 0
+        for prompt in await self.storage.prompts_since(now - dt.timedelta(days=RECONCILE_DAYS)):
+            try:
+                changed += await self.reconcile_prompt(prompt)
+            except discord.HTTPException as exc:
+                log.warning("could not re-read the reactions on prompt %s: %s", prompt.message_id, exc)
+            except Exception:
+                log.exception("reconciling prompt %s failed", prompt.message_id)
+        if changed:
+            log.info("reconciliation: %d votes changed while the bot was away", changed)
+        return changed
+
+    async def reconcile_prompt(self, prompt: RatingPrompt) -> int:
+        """Make the store agree with one prompt's reactions; returns how many votes changed.
+
+        Raises:
+            discord.HTTPException: Discord refused to read the message (other than NotFound).
+        """
+        channel = self.bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
+        read_started_at = discord.utils.utcnow()
+        try:
+            message = await channel.fetch_message(prompt.message_id)
+        except discord.NotFound:
+            await self.storage.delete_prompt(prompt.message_id)  # votes cast through it stay
+            return 0
+        me = self.bot.user.id if self.bot.user else None
+        reactions: dict[str, list[int]] = {}
+        for reaction in message.reactions:
+            if isinstance(reaction.emoji, str) and score_for_emoji(reaction.emoji) is not None:
+                # reaction.users() pages through Discord 100 users at a time.
+                reactions[reaction.emoji] = [u.id async for u in reaction.users(limit=None) if not u.bot]
+        result = await self.storage.reconcile_prompt(prompt, reactions_by_member(reactions, me),
+                                                     read_started_at=read_started_at)
+        return result.total
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+async def setup(bot: RamenBot) -> None:
+    await bot.add_cog(RatingsCog(bot, bot.storage, bot.catalog))
