@@ -87,3 +87,17 @@ def test_bad_setting_and_broken_catalog_fail_at_start_up_without_traceback(tmp_p
     assert result.returncode == 2
     assert f"{broken / 'x.toml'}: episodes: expected an integer" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_console_rating_prompt_reactions_and_restart(tmp_path):
+    first = console(tmp_path, "/rate title:Run On", ":react 1 8️⃣ as:alice", ":react 1 6️⃣ as:bob",
+                    ":react 1 🔟 as:alice", ":unreact 1 6️⃣ as:bob", ":react 1 9️⃣ as:carol", "/ratings title:Run On")
+    assert first.returncode == 0, first.stdout + first.stderr
+    out = first.stdout
+    assert "(Ramen reacted to message #1 with 1️⃣ 2️⃣ 3️⃣ 4️⃣ 5️⃣ 6️⃣ 7️⃣ 8️⃣ 9️⃣ 🔟)" in out
+    assert "(Ramen removes the superseded 8️⃣ reaction from message #1)" in out
+    # alice 10 (replaced her 8), bob withdrew, carol 9: (10 + 9) / 2 = 9.5
+    assert "**9.5/10** from 2 votes" in out
+    again = console(tmp_path, "/ratings title:Run On", "/drama title:Run On")  # a new process, same file
+    assert "**9.5/10** from 2 votes" in again.stdout
+    assert "Server's ramen: **9.5/10** from 2 votes" in again.stdout

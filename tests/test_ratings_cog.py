@@ -1,0 +1,269 @@
+"""The ratings cog's real callbacks and raw reaction listeners, on a real SQLite file.
+
+Every expected count and mean below is worked out by hand in the comment beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.ratings import RATING_EMOJI
+from cogs.ratings import RatingsCog
+from tests.helpers import make_interaction
+
+GUILD, OTHER_GUILD, CHANNEL, BOT_ID = 111, 999, 222, 5
+ALICE, BOB, CAROL, OTHER_BOT = 1, 2, 3, 4
+
+
+@dataclass
+class FakeReaction:
+    emoji: str
+    user_ids: list[int]
+    bots: set[int] = field(default_factory=set)
+
+    def users(self, limit: int | None = None) -> Any:
+        async def gen():
+            for uid in self.user_ids:
+                yield SimpleNamespace(id=uid, bot=uid in self.bots or uid == BOT_ID)
+
+        return gen()
+
+
+@dataclass
+class FakeMessage:
+    id: int
+    reactions: list[FakeReaction] = field(default_factory=list)
+    removed: list[tuple[str, int]] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    forbid_remove: bool = False
+
+    async def remove_reaction(self, emoji: str, member: discord.abc.Snowflake) -> None:
+        if self.forbid_remove:
+            raise discord.Forbidden(SimpleNamespace(status=403, reason="Missing Permissions"), "no")
+        self.removed.append((emoji, member.id))
+
+    async def add_reaction(self, emoji: str) -> None:
+        self.added.append(emoji)
+
+
+class FakeChannel:
+    def __init__(self, messages: dict[int, FakeMessage]) -> None:
+        self.messages = messages
+
+    def get_partial_message(self, message_id: int) -> FakeMessage:
+        return self.messages.setdefault(message_id, FakeMessage(message_id))
+
+    async def fetch_message(self, message_id: int) -> FakeMessage:
+        if message_id not in self.messages:
+            raise discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), "Unknown Message")
+        return self.messages[message_id]
+
+
+class FakeBot:
+    """Just what the cog reads off the bot: its user and a channel to reach messages through."""
+
+    def __init__(self) -> None:
+        self.user = SimpleNamespace(id=BOT_ID)
+        self.messages: dict[int, FakeMessage] = {}
+
+    def get_partial_messageable(self, channel_id: int, **_: Any) -> FakeChannel:
+        return FakeChannel(self.messages)
+
+
+@pytest.fixture
+def fake_bot() -> FakeBot:
+    return FakeBot()
+
+
+@pytest.fixture
+def cog(fake_bot, storage, catalog) -> RatingsCog:
+    return RatingsCog(fake_bot, storage, catalog)  # type: ignore[arg-type]
+
+
+def payload(message_id: int, emoji: str, user_id: int, *, guild_id: int | None = GUILD, add: bool = True,
+            member_bot: bool = False, custom_id: int | None = None) -> discord.RawReactionActionEvent:
+    data: dict[str, Any] = {"message_id": message_id, "channel_id": CHANNEL, "user_id": user_id, "type": 0}
+    if guild_id is not None:
+        data["guild_id"] = guild_id
+    event = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=emoji, id=custom_id),  # type: ignore[arg-type]
+                                           "REACTION_ADD" if add else "REACTION_REMOVE")
+    if member_bot:
+        event.member = SimpleNamespace(bot=True)  # type: ignore[assignment]
+    return event
+
+
+async def post_prompt(cog: RatingsCog, fake_bot: FakeBot, message_id: int = 500, guild_id: int = GUILD) -> Any:
+    inter = make_interaction(guild_id=guild_id)
+    message = fake_bot.messages.setdefault(message_id, FakeMessage(message_id))
+    inter.original_response.return_value = message
+    await cog.rate.callback(cog, inter, title="Run On")
+    return inter
+
+
+async def score(storage, guild_id: int = GUILD) -> tuple[float | None, int]:
+    s = await storage.guild_score(guild_id, "run-on")
+    return (round(s.mean, 4) if s.mean is not None else None), s.count
+
+
+async def test_rate_without_score_posts_a_prompt_with_ten_reactions(cog, fake_bot, storage):
+    inter = await post_prompt(cog, fake_bot)
+    [sent] = inter.sent
+    assert not sent.ephemeral and sent.embed.title == "Rate Run On (2020)"
+    assert fake_bot.messages[500].added == list(RATING_EMOJI)
+    prompt = await storage.prompt(500)
+    assert (prompt.guild_id, prompt.channel_id, prompt.drama_id) == (GUILD, 222, "run-on")
+
+
+async def test_rate_with_score_records_then_answers_with_the_average(cog, storage):
+    await storage.record_vote(GUILD, "run-on", BOB, 6)
+    inter = make_interaction(user_id=ALICE)
+    await cog.rate.callback(cog, inter, title="Run On", score=9)
+    [sent] = inter.sent
+    assert sent.ephemeral
+    # (6 + 9) / 2 = 7.5 from 2 votes
+    assert sent.content == ("Counted: **9/10** 🍜🍜🍜🍜🍜🍜🍜🍜🍜 for **Run On**. "
+                            "Server average now 7.5/10 from 2 votes.")
+
+
+async def test_rate_score_is_a_discord_range_1_to_10(cog):
+    param = next(p for p in cog.rate.parameters if p.name == "score")
+    assert (param.min_value, param.max_value, param.required) == (1, 10, False)
+
+
+async def test_reaction_sequence_counts_exactly(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot)
+    await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))       # alice 8
+    await cog.on_raw_reaction_add(payload(500, "6⃣", BOB))          # bob 6, keycap without U+FE0F
+    assert await score(storage) == (7.0, 2)                          # (8 + 6) / 2
+    await cog.on_raw_reaction_add(payload(500, "🔟", ALICE))         # alice replaces 8 with 10
+    assert await score(storage) == (8.0, 2)                          # (10 + 6) / 2
+    assert fake_bot.messages[500].removed == [("8️⃣", ALICE)]         # her superseded reaction tidied
+    await cog.on_raw_reaction_remove(payload(500, "8️⃣", ALICE, add=False))  # removing the old one: no change
+    assert await score(storage) == (8.0, 2)
+    await cog.on_raw_reaction_remove(payload(500, "6️⃣", BOB, add=False))    # removing bob's current vote
+    assert await score(storage) == (10.0, 1)                         # only alice's 10 is left
+    await cog.on_raw_reaction_add(payload(500, "3️⃣", BOT_ID))        # the bot itself: ignored
+    await cog.on_raw_reaction_add(payload(500, "3️⃣", OTHER_BOT, member_bot=True))  # another bot: ignored
+    await cog.on_raw_reaction_add(payload(500, "👍", CAROL))          # not a keycap: ignored
+    await cog.on_raw_reaction_add(payload(500, "party", CAROL, custom_id=77))  # custom emoji: ignored
+    await cog.on_raw_reaction_add(payload(501, "5️⃣", CAROL))         # not a prompt: ignored
+    await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL, guild_id=OTHER_GUILD))  # forged guild: ignored
+    await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL, guild_id=None))  # a DM: ignored
+    assert await score(storage) == (10.0, 1)
+
+
+async def test_prompts_are_per_guild(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot, 500, GUILD)
+    await post_prompt(cog, fake_bot, 600, OTHER_GUILD)
+    await cog.on_raw_reaction_add(payload(500, "9️⃣", ALICE))
+    await cog.on_raw_reaction_add(payload(600, "2️⃣", ALICE, guild_id=OTHER_GUILD))
+    assert await score(storage, GUILD) == (9.0, 1)
+    assert await score(storage, OTHER_GUILD) == (2.0, 1)
+
+
+async def test_vote_counts_when_the_bot_may_not_remove_reactions(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot)
+    fake_bot.messages[500].forbid_remove = True
+    await cog.on_raw_reaction_add(payload(500, "4️⃣", ALICE))
+    await cog.on_raw_reaction_add(payload(500, "7️⃣", ALICE))
+    assert await score(storage) == (7.0, 1)
+    await cog.on_raw_reaction_remove(payload(500, "4️⃣", ALICE, add=False))  # the old one, left in place
+    assert await score(storage) == (7.0, 1)
+
+
+async def test_reconciliation_after_downtime(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot)
+    await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
+    await cog.on_raw_reaction_add(payload(500, "5️⃣", BOB))
+    # While the bot was down: bob withdrew his 5, carol reacted 9, another bot reacted 1.
+    fake_bot.messages[500].reactions = [
+        FakeReaction("8️⃣", [BOT_ID, ALICE]),
+        FakeReaction("5️⃣", [BOT_ID]),
+        FakeReaction("9️⃣", [BOT_ID, CAROL]),
+        FakeReaction("1️⃣", [BOT_ID, OTHER_BOT], bots={OTHER_BOT}),
+        FakeReaction("👍", [BOB]),
+    ]
+    changed = await cog.reconcile_recent()
+    assert changed == 2                                              # bob removed, carol added
+    assert await score(storage) == (8.5, 2)                          # (8 + 9) / 2
+    assert await cog.reconcile_recent() == 0                         # a second run changes nothing
+    assert await score(storage) == (8.5, 2)
+
+
+async def test_reconciliation_forgets_a_deleted_prompt_but_keeps_its_votes(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot)
+    await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
+    del fake_bot.messages[500]                                       # the prompt message was deleted
+    assert await cog.reconcile_recent() == 0
+    assert await storage.prompt(500) is None
+    assert await score(storage) == (8.0, 1)
+
+
+async def test_reconciliation_skips_prompts_older_than_30_days(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot)
+    fake_bot.messages[500].reactions = [FakeReaction("9️⃣", [CAROL])]
+    later = discord.utils.utcnow() + dt.timedelta(days=31)
+    assert await cog.reconcile_recent(now=later) == 0
+    assert await score(storage) == (None, 0)
+
+
+async def test_ratings_chart_ranks_by_damped_mean(cog, storage):
+    # A lone 10 against twenty 9s: (5*6 + 10) / 6 = 6.67 < (5*6 + 180) / 25 = 8.4
+    await storage.record_vote(GUILD, "goblin", 1000, 10)
+    for member in range(20):
+        await storage.record_vote(GUILD, "run-on", 2000 + member, 9)
+    inter = make_interaction()
+    await cog.ratings.callback(cog, inter)
+    description = inter.sent[0].embed.description
+    assert description.splitlines()[0] == "**1.** Run On (2020) · **8.4** (mean 9.0, 20 votes)"
+    assert description.splitlines()[1] == "**2.** Goblin (2016) · **6.7** (mean 10.0, 1 vote)"
+    how = {f.name: f.value for f in inter.sent[0].embed.fields}["How the chart ranks"]
+    assert "Prior 6 bowls counted as 5 votes; at least 1 vote to be listed." in how
+
+
+async def test_ratings_for_a_title_shows_mean_count_and_histogram(cog, storage):
+    for member, value in enumerate([10, 8, 8, 7]):
+        await storage.record_vote(GUILD, "run-on", 3000 + member, value)
+    inter = make_interaction()
+    await cog.ratings.callback(cog, inter, title="Run On")
+    embed = inter.sent[0].embed
+    assert embed.description == "**8.2/10** from 4 votes"             # 33 / 4 = 8.25 → 8.2 (round half even)
+    histogram = {f.name: f.value for f in embed.fields}["Votes by bowls"].splitlines()
+    assert histogram[0].endswith(" 1") and histogram[0].startswith("`10`")  # one 10
+    assert histogram[2].endswith(" 2") and histogram[2].startswith("` 8`")  # two 8s
+
+
+async def test_myratings_is_ephemeral_and_lists_only_the_member(cog, storage):
+    await storage.record_vote(GUILD, "run-on", ALICE, 9)
+    await storage.record_vote(GUILD, "goblin", BOB, 3)
+    inter = make_interaction(user_id=ALICE)
+    await cog.myratings.callback(cog, inter)
+    [sent] = inter.sent
+    assert sent.ephemeral and sent.embed.description == "Run On (2020) · 9/10 " + "🍜" * 9
+
+
+async def test_server_commands_refuse_dms(cog):
+    inter = make_interaction(guild_id=None)
+    with pytest.raises(app_commands.NoPrivateMessage):
+        await cog.myratings.callback(cog, inter)
+    assert cog.rate.guild_only and cog.ratings.guild_only and cog.myratings.guild_only
+
+
+async def test_vote_survives_closing_and_reopening_the_file(tmp_path, catalog, fake_bot):
+    from bot.storage import Storage
+
+    path = tmp_path / "durable.sqlite3"
+    async with await Storage.open(path) as store:
+        cog = RatingsCog(fake_bot, store, catalog)  # type: ignore[arg-type]
+        await post_prompt(cog, fake_bot)
+        await cog.on_raw_reaction_add(payload(500, "7️⃣", ALICE))
+    async with await Storage.open(path) as store:
+        s = await store.guild_score(GUILD, "run-on")
+        assert (s.mean, s.count) == (7.0, 1)
