@@ -17,9 +17,8 @@ from bot.spoilers import plain
 from bot.views import CastView
 
 if TYPE_CHECKING:
-    from bot.storage import Storage
-
     from bot.client import RamenBot
+    from bot.storage import Storage
 
 LOOKING_FOR_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in verdict.LOOKING_FOR.items()]
 SECTION_CHOICES = [app_commands.Choice(name=rendering.SECTION_LABEL[s], value=s.value) for s in Section]
