@@ -4,7 +4,7 @@ The reviews follow one template (see `../shared/reviews/run-on-full-review.txt`)
 
     <Title> – Full Review
     <intro paragraph>
-    ♥ Aired: December 16, 2020 – February 4, 2021
+    ♥ Aired: <Month D, YYYY> – <Month D, YYYY>
     ♥# of Episodes: 16 / ♥Where to Watch: … / ♥Genre: … / ♥Starring: A and B
     The Story · The Leads · Supporting Characters · Things I Liked · Things I Didn't Like
     The Ending · Should I Watch      (headings, one paragraph per line below each)
