@@ -8,13 +8,17 @@ from bot import limits
 from bot.catalog import Catalog, Drama
 
 TITLE_CUTOFF = 50  # rapidfuzz score (0-100) below which a title is not offered
+TITLE_MARGIN = 25  # nor one this far below the best match (keeps typo matches, drops noise)
 
 
 def title_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[str]]:
     """Up to 25 typo-tolerant title matches (rapidfuzz) for `current`; the value is the drama id."""
+    ranked = catalog.ranked(current, limit=limits.AUTOCOMPLETE_CHOICES, cutoff=TITLE_CUTOFF)
+    best = ranked[0][2] if ranked else 0.0
     return [
         app_commands.Choice(name=label, value=drama_id)
-        for label, drama_id in catalog.search(current, limit=limits.AUTOCOMPLETE_CHOICES, cutoff=TITLE_CUTOFF)
+        for label, drama_id, score in ranked
+        if score >= best - TITLE_MARGIN
     ]
 
 
