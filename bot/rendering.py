@@ -202,7 +202,7 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
     draft.add_field("Server's ramen", [server_line(server_score)], inline=True)
     if drama.community_score is not None:
         source = drama.community_source or "community score"
-        draft.add_field("Community score", [md(f"{drama.community_score:.1f}/10 "), plain(f"({source})", 200)],
+        draft.add_field("Community score", [concat(md(f"{drama.community_score:.1f}/10 · "), plain(source, 200))],
                         inline=True)
     if drama.tags:
         draft.add_field("Tags", [listing(drama.tags)])
@@ -456,3 +456,65 @@ def did_you_mean(query: str, suggestions: Sequence[str]) -> str:
         options = " or ".join(f"**{plain(s, 120)}**" for s in suggestions[:3])
         return f"No drama called “{shown}”; did you mean {options}?"
     return f"No drama called “{shown}”. Start typing a title and pick one from the list."
+
+
+# --------------------------------------------------------------------------- /recommend
+
+class RecommendedShow(Protocol):
+    """One recommendation (`bot.recommend.Recommendation` fits)."""
+
+    @property
+    def drama(self) -> Drama: ...
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def server(self) -> tuple[float, int] | None: ...
+
+    @property
+    def server_mean(self) -> float | None: ...
+
+
+def recommendation_lines(result: RecommendedShow) -> list[Markup]:
+    """A recommendation's field value: the reason, then episodes and where to watch, then the scores."""
+    drama = result.drama
+    lines = [plain(result.reason, 300)]
+    facts: list[Markup] = []
+    if drama.episodes:
+        facts.append(md(f"{drama.episodes} episode{'s' if drama.episodes != 1 else ''}"))
+    where = drama.platforms or drama.network
+    if where:
+        facts.append(listing(where[:3], 200))
+    if facts:
+        lines.append(concat(*facts, sep=" · "))
+    scores: list[Markup] = []
+    if drama.review is not None:
+        scores.append(md(f"{BOWL} reviewer {drama.review.ramen}/10"))
+    if result.server is not None and result.server_mean is not None:
+        count = result.server[1]
+        scores.append(md(f"here {result.server_mean:.1f}/10 ({count} vote{'s' if count != 1 else ''})"))
+    if drama.community_score is not None:
+        scores.append(md(f"community {drama.community_score:.1f}/10"))
+    lines.append(concat(*scores, sep=" · ") if scores else md("no scores yet"))
+    return lines
+
+
+def recommend_embed(results_page: Sequence[RecommendedShow], page: int, pages: int, heading: str,
+                    *, per_page: int = 5) -> discord.Embed:
+    """One page of `/recommend`: a field per show, "n. Title (year)" over its reason, facts and scores.
+
+    Args:
+        results_page: this page's recommendations, best first (at most `per_page`).
+        page, pages: this page's number (1-based) and the page count, shown in the footer.
+        heading: the embed's title (plain text: why these shows, which filters).
+        per_page: page size, for numbering the shows across pages (`bot.recommend.PAGE_SIZE`).
+    """
+    draft = EmbedDraft(heading)
+    first = (page - 1) * per_page + 1
+    for number, result in enumerate(results_page, start=first):
+        draft.add_field(f"{number}. {drama_title(result.drama)}", recommendation_lines(result))
+    if not results_page:
+        draft.describe(md("Nothing to recommend on this page."))
+    draft.footer = f"Page {page}/{pages} · /drama <title> for the details"
+    return draft.build()

@@ -1,0 +1,536 @@
+"""The recommendation engine behind `/recommend`: pure, built once from the catalog, no I/O.
+
+Similarity
+    Each drama is a set of *terms*: its genres and tags, folded with `bot.catalog.normalize`
+    (case-, accent- and punctuation-insensitive, so the project's "multiple couples" and the CSV's
+    "Multiple Couples" are one term; a genre and a tag with the same word are one term too, which
+    is what `data/TAGS.md`'s "genre words used as tags" asks for). A term counts once per drama
+    (binary term frequency) and weighs its inverse document frequency
+
+        idf(t) = 1 + ln(N / df(t))        N = dramas in the catalog, df(t) = dramas carrying t
+
+    so a tag three shows carry counts far more than the "Drama" genre half the catalog carries.
+    A drama's vector is its terms' idf values divided by their Euclidean norm (unit length). The
+    liked show(s) make the query: the sum of their unit vectors. Similarity is the cosine between
+    the query and a drama, 0..1.
+
+    An inverted index (term → dramas carrying it) means a query only touches dramas that share at
+    least one term with the liked show(s); everything else has cosine 0 and is never scored.
+
+Ranking (the documented weights)
+    score = SIMILARITY_WEIGHT · cosine + (1 − SIMILARITY_WEIGHT) · quality     (with liked shows)
+    score = quality                                                          (without)
+
+    quality (0..1) blends three signals, each normalized to 0..1 by dividing by 10:
+        base       the reviewer's ramen bowls (`drama.review.ramen`, weight REVIEWER_WEIGHT) and the
+                   community score (`drama.community_score`, MyDramaList, weight COMMUNITY_WEIGHT),
+                   averaged over the ones present (weights renormalized); QUALITY_PRIOR (6.0/10,
+                   the ratings prior) when neither is known;
+        server     this guild's damped mean (`Storage.top_dramas(...).weighted_mean`, n votes),
+                   re-centred on the drama's base: quality = (C · base + n · plain mean / 10) / (C + n)
+                   with C = PRIOR_WEIGHT (5 votes, as in /ratings). The plain mean is recovered from
+                   the damped one, which `Storage` computes with the prior PRIOR_MEAN (6.0) and C.
+    So a missing signal is left out rather than counted as a zero, a show without reviewer or
+    community score is ranked by exactly the /ratings damped mean, and a lone vote moves a show
+    only 1/6 of the way from what is already known about it towards that vote: one 10 lifts a
+    good show a little instead of dragging it towards 6.0, and cannot top the list by itself.
+
+    Ties are broken deterministically: score (high first), then title (folded), then id.
+
+Filters (applied before ranking; all optional)
+    genre         equals one of the drama's genres (folded);
+    tag           equals one of its tags (folded);
+    max_episodes  its episode count is known and ≤ n;
+    platform      a case-insensitive substring of one of its platforms or networks.
+    With liked shows, if no similar drama passes the filters, the dramas that pass them are ranked
+    by quality instead. `first_emptying_filter` names the filter that left nothing at all.
+
+Reasons (one line per result, the first that applies)
+    "shared tags: a, b, c" (tags both it and a liked show carry, rarest first) · "members here rate
+    it 9.1 (12 votes)" (the plain mean) · "same genres: …" · "matches: <the filters>" · the
+    reviewer's or the community's score.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bot.catalog import Catalog, Drama, normalize
+from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT
+from bot.spoilers import plain
+
+SIMILARITY_WEIGHT = 0.7
+"""Share of the final score that comes from taste similarity when liked shows are given."""
+REVIEWER_WEIGHT = 0.6
+"""Weight of the reviewer's score in a drama's base quality (the community score has the rest)."""
+COMMUNITY_WEIGHT = 0.4
+"""Weight of the community score in a drama's base quality."""
+QUALITY_PRIOR = PRIOR_MEAN / 10
+"""Quality (0..1) of a show with no score from anyone: the ratings prior, 6.0 bowls."""
+PAGE_SIZE = 5
+"""Results per page of `/recommend`."""
+MAX_REASON_TAGS = 3
+"""At most this many shared tags are named in a reason, rarest first."""
+FILTER_ORDER = ("genre", "tag", "max_episodes", "platform")
+"""The order in which filters are applied when finding the one that emptied the list."""
+
+ServerScores = Mapping[str, tuple[float, int]]
+"""drama id → (the guild's damped mean in bowls 1..10, vote count)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What `/recommend`'s filter options ask for; None means "any"."""
+
+    genre: str | None = None
+    tag: str | None = None
+    max_episodes: int | None = None
+    platform: str | None = None
+
+    def __post_init__(self) -> None:
+        # Blank text means "not given" (a member who cleared the option).
+        for name in ("genre", "tag", "platform"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                object.__setattr__(self, name, None)
+
+    @property
+    def active(self) -> tuple[str, ...]:
+        """Names of the filters that are set, in `FILTER_ORDER`."""
+        return tuple(name for name in FILTER_ORDER if getattr(self, name) is not None)
+
+    def __bool__(self) -> bool:
+        return bool(self.active)
+
+    def describe(self, names: Sequence[str] | None = None) -> list[str]:
+        """Short phrases for the set filters (or just `names`): 'in genre “Thriller”', 'with ≤ 8 episodes'."""
+        out = []
+        for name in names if names is not None else self.active:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            out.append({
+                "genre": f"in genre “{value}”",
+                "tag": f"tagged “{value}”",
+                "max_episodes": f"with ≤ {value} episode{'s' if value != 1 else ''}",
+                "platform": f"on “{value}”",
+            }[name])
+        return out
+
+    def matches(self, drama: Drama) -> bool:
+        """Whether `drama` passes every set filter."""
+        return all(passes(drama, self, name) for name in self.active)
+
+
+def passes(drama: Drama, filters: Filters, name: str) -> bool:
+    """Whether `drama` passes the one filter `name` (one of `FILTER_ORDER`) of `filters`; unset → True."""
+    value = getattr(filters, name)
+    if value is None:
+        return True
+    if name == "genre":
+        return normalize(value) in {normalize(g) for g in drama.genres}
+    if name == "tag":
+        return normalize(value) in {normalize(t) for t in drama.tags}
+    if name == "max_episodes":
+        return drama.episodes is not None and drama.episodes <= value
+    if name == "platform":
+        needle = value.casefold().strip()
+        return any(needle in p.casefold() for p in (*drama.platforms, *drama.network))
+    raise ValueError(f"unknown filter {name!r}")
+
+
+def first_emptying_filter(dramas: Iterable[Drama], filters: Filters) -> str | None:
+    """Apply the set filters one at a time, in `FILTER_ORDER`, to `dramas`.
+
+    Returns:
+        The name of the first filter after which no drama is left ("genre", "tag",
+        "max_episodes" or "platform"), or None when every filter leaves at least one drama.
+    """
+    pool = list(dramas)
+    for name in filters.active:
+        pool = [d for d in pool if passes(d, filters, name)]
+        if not pool:
+            return name
+    return None
+
+
+def matching_terms(vocabulary: Sequence[str], current: str, limit: int = 25) -> list[str]:
+    """Autocomplete helper: entries of `vocabulary` starting with `current`, then containing it.
+
+    Case-insensitive; keeps the vocabulary's order within each group; at most `limit` entries.
+    """
+    key = current.casefold().strip()
+    starts = [v for v in vocabulary if v.casefold().startswith(key)]
+    if len(starts) >= limit:
+        return starts[:limit]
+    contains = [v for v in vocabulary if key in v.casefold() and not v.casefold().startswith(key)]
+    return (starts + contains)[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One recommended drama.
+
+    Attributes:
+        drama: the show.
+        score: the blended ranking score, 0..1 (see the module docstring).
+        reason: one line saying why, in plain text (escape it before display).
+        similarity: cosine similarity to the liked show(s), 0..1 (0 without liked shows).
+        shared_tags: tags this drama and a liked show both carry, rarest first, as this drama spells them.
+        server: (damped mean, votes) in this guild, or None when nobody here has rated it; the
+            reason and `server_mean` show the plain mean, what members actually gave it.
+    """
+
+    drama: Drama
+    score: float
+    reason: str
+    similarity: float = 0.0
+    shared_tags: tuple[str, ...] = ()
+    server: tuple[float, int] | None = None
+
+    @property
+    def server_mean(self) -> float | None:
+        """The plain mean of this guild's votes (bowls), or None without votes."""
+        return plain_mean(*self.server) if self.server is not None else None
+
+
+def base_quality(drama: Drama) -> float:
+    """What the catalog says of `drama`, 0..1: reviewer and community scores, weighted, over those present.
+
+    QUALITY_PRIOR (0.6) when the drama has neither.
+    """
+    total = weight = 0.0
+    if drama.review is not None:
+        total += REVIEWER_WEIGHT * drama.review.ramen / 10
+        weight += REVIEWER_WEIGHT
+    if drama.community_score is not None:
+        total += COMMUNITY_WEIGHT * drama.community_score / 10
+        weight += COMMUNITY_WEIGHT
+    return total / weight if weight else QUALITY_PRIOR
+
+
+def quality(drama: Drama, server: tuple[float, int] | None = None, *, base: float | None = None) -> float:
+    """The quality blend of `drama`, 0..1 (see the module docstring).
+
+    Args:
+        server: (damped mean in bowls, votes) in this guild, as `Storage.top_dramas` computes it
+            (prior PRIOR_MEAN, weight PRIOR_WEIGHT), or None.
+        base: `base_quality(drama)` when the caller has it already.
+    """
+    base = base_quality(drama) if base is None else base
+    if server is None or server[1] <= 0:
+        return base
+    votes = server[1]
+    mean = plain_mean(*server)
+    return min(1.0, max(0.0, (PRIOR_WEIGHT * base + votes * mean / 10) / (PRIOR_WEIGHT + votes)))
+
+
+def plain_mean(damped: float, votes: int) -> float:
+    """The plain mean of `votes` scores (bowls) from their damped mean, as `Storage.top_dramas` damps it.
+
+    damped = (PRIOR_WEIGHT · PRIOR_MEAN + Σ scores) / (PRIOR_WEIGHT + votes), so
+    Σ scores = damped · (PRIOR_WEIGHT + votes) − PRIOR_WEIGHT · PRIOR_MEAN. Raises ValueError for votes ≤ 0.
+    """
+    if votes <= 0:
+        raise ValueError("a mean needs at least one vote")
+    return (damped * (PRIOR_WEIGHT + votes) - PRIOR_WEIGHT * PRIOR_MEAN) / votes
+
+
+def _unique_folded(values: Iterable[str]) -> list[str]:
+    """First spelling of each value, by `normalize()`, sorted case-insensitively."""
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(normalize(value), value)
+    return sorted(seen.values(), key=lambda v: (v.casefold(), v))
+
+
+class Recommender:
+    """TF-IDF similarity over genres and tags, with an inverted index; built once per catalog.
+
+    Building costs one pass over the catalog; `recommend()` then touches only the dramas that
+    share a term with the liked shows (or, without liked shows, those passing the filters).
+    """
+
+    def __init__(self, catalog: Catalog | Iterable[Drama]) -> None:
+        dramas = list(catalog)
+        self._dramas = dramas
+        self._index_of = {d.id: i for i, d in enumerate(dramas)}
+        fold_cache: dict[str, str] = {}
+
+        def fold(text: str) -> str:
+            key = fold_cache.get(text)
+            if key is None:
+                key = fold_cache[text] = normalize(text)
+            return key
+
+        self._genre_keys = [frozenset(fold(g) for g in d.genres) for d in dramas]
+        self._tag_keys = [frozenset(fold(t) for t in d.tags) for d in dramas]
+        self._terms = [g | t for g, t in zip(self._genre_keys, self._tag_keys, strict=True)]
+        # The first spelling a drama uses for each of its folded tags (what a reason shows).
+        self._tag_spelling: list[dict[str, str]] = []
+        for d in dramas:
+            spelled: dict[str, str] = {}
+            for t in d.tags:
+                spelled.setdefault(fold(t), t)
+            self._tag_spelling.append(spelled)
+
+        postings: dict[str, list[int]] = {}
+        for i, terms in enumerate(self._terms):
+            for term in terms:
+                postings.setdefault(term, []).append(i)
+        n = len(dramas)
+        self._postings = postings
+        self._idf = {term: 1.0 + math.log(n / len(ids)) for term, ids in postings.items()}
+        self._norm = [math.sqrt(sum(self._idf[t] ** 2 for t in terms)) for terms in self._terms]
+        self._by_genre: dict[str, frozenset[int]] = {}
+        self._by_tag: dict[str, frozenset[int]] = {}
+        for key_lists, target in ((self._genre_keys, self._by_genre), (self._tag_keys, self._by_tag)):
+            grouped: dict[str, list[int]] = {}
+            for i, keys in enumerate(key_lists):
+                for key in keys:
+                    grouped.setdefault(key, []).append(i)
+            target.update((key, frozenset(ids)) for key, ids in grouped.items())
+        self._sort_title = [(normalize(d.title), d.id) for d in dramas]
+        self._episodes = [d.episodes for d in dramas]
+        self._where = [tuple(p.casefold() for p in (*d.platforms, *d.network)) for d in dramas]
+        self._static_quality = [base_quality(d) for d in dramas]
+        self.genres: list[str] = _unique_folded(g for d in dramas for g in d.genres)
+        """Every genre, one spelling per folded form, sorted case-insensitively (for autocomplete)."""
+        self.tags: list[str] = _unique_folded(t for d in dramas for t in d.tags)
+        """Every tag, one spelling per folded form, sorted case-insensitively (for autocomplete)."""
+        self.platforms: list[str] = _unique_folded(p for d in dramas for p in (*d.platforms, *d.network))
+        """Every platform and network, one spelling per folded form, sorted (for autocomplete)."""
+
+    def __len__(self) -> int:
+        return len(self._dramas)
+
+    # ------------------------------------------------------------------ similarity
+
+    def idf(self, term: str) -> float:
+        """The idf weight of a genre or tag (folded first): 1 + ln(N / df); 0.0 if no drama has it."""
+        return self._idf.get(normalize(term), 0.0)
+
+    def similarity(self, a: Drama, b: Drama) -> float:
+        """Cosine similarity (0..1) of two catalog dramas' TF-IDF vectors over genres and tags.
+
+        Raises KeyError if either drama is not in this recommender's catalog.
+        """
+        i, j = self._index_of[a.id], self._index_of[b.id]
+        if not self._norm[i] or not self._norm[j]:
+            return 0.0
+        dot = sum(self._idf[t] ** 2 for t in self._terms[i] & self._terms[j])
+        return dot / (self._norm[i] * self._norm[j])
+
+    def shared_tags(self, drama: Drama, likes: Sequence[Drama]) -> tuple[str, ...]:
+        """Tags `drama` shares with any of `likes` (compared folded), rarest first, as `drama` spells them."""
+        i = self._index_of[drama.id]
+        liked = frozenset().union(*(self._tag_keys[self._index_of[d.id]] for d in likes))
+        keys = sorted(self._tag_keys[i] & liked, key=lambda t: (-self._idf[t], t))
+        return tuple(self._tag_spelling[i][k] for k in keys)
+
+    def _dots(self, likes: Sequence[int]) -> tuple[list[float], set[int], float]:
+        """The liked shows' query against the index.
+
+        Returns (dot, touched, |q|): `dot[i]` = q · v_i with v_i drama i's *unnormalized* idf
+        vector (so cosine = dot[i] / (norm[i] · |q|)), `touched` the dramas sharing a term with
+        the query (the only ones whose dot is not 0), and the query's norm (0.0: no terms).
+        """
+        query: dict[str, float] = {}
+        for i in likes:
+            if not self._norm[i]:
+                continue
+            for term in self._terms[i]:
+                query[term] = query.get(term, 0.0) + self._idf[term] / self._norm[i]
+        q_norm = math.sqrt(sum(w * w for w in query.values()))
+        dot = [0.0] * len(self._dramas)
+        if not q_norm:
+            return dot, set(), 0.0
+        # Σ_t q_t · idf(t) over the terms each drama shares with the query: walk each term's posting list.
+        postings = [self._postings[term] for term in query]
+        for term, ids in zip(query, postings, strict=True):
+            step = query[term] * self._idf[term]
+            for i in ids:
+                dot[i] += step
+        return dot, set().union(*postings), q_norm
+
+    # ------------------------------------------------------------------ filters
+
+    def filter_pool(self, filters: Filters, pool: Iterable[int] | None = None) -> set[int]:
+        """Indexes of dramas (from `pool`, default all) passing every set filter."""
+        ids = set(range(len(self._dramas))) if pool is None else set(pool)
+        if filters.genre is not None:
+            ids &= self._by_genre.get(normalize(filters.genre), frozenset())
+        if filters.tag is not None:
+            ids &= self._by_tag.get(normalize(filters.tag), frozenset())
+        # The same rules as `passes()`, on values folded once at build time.
+        if filters.max_episodes is not None:
+            cap, episodes = filters.max_episodes, self._episodes
+            ids = {i for i in ids if (count := episodes[i]) is not None and count <= cap}
+        if filters.platform is not None:
+            needle, where = filters.platform.casefold().strip(), self._where
+            ids = {i for i in ids if any(needle in name for name in where[i])}
+        return ids
+
+    def emptying_filter(self, filters: Filters, *, exclude: Iterable[str] = ()) -> str | None:
+        """The first filter (in `FILTER_ORDER`) that leaves no drama outside `exclude` (ids), or None."""
+        excluded = set(exclude)
+        return first_emptying_filter((d for d in self._dramas if d.id not in excluded), filters)
+
+    # ------------------------------------------------------------------ ranking
+
+    def recommend(
+        self,
+        likes: Sequence[Drama] = (),
+        *,
+        genre: str | None = None,
+        tag: str | None = None,
+        max_episodes: int | None = None,
+        platform: str | None = None,
+        exclude: Iterable[str] = (),
+        server_scores: ServerScores | None = None,
+        limit: int | None = None,
+    ) -> list[Recommendation]:
+        """Dramas to watch next, best first.
+
+        Args:
+            likes: shows the member likes (catalog dramas); they are never recommended themselves.
+            genre, tag, max_episodes, platform: filters (see the module docstring); None = any.
+            exclude: drama ids to leave out (e.g. the ones the member has already rated).
+            server_scores: drama id → (damped mean 1..10, votes) for this guild; empty in a DM.
+            limit: at most this many results (None: all that qualify).
+
+        Returns:
+            With `likes`: the dramas sharing at least one genre or tag with them, ranked by
+            similarity blended with quality; if none of those passes the filters, the dramas that
+            pass them, ranked by quality. Without `likes`: the dramas passing the filters, ranked
+            by quality. Empty when nothing passes the filters (see `emptying_filter`).
+
+        Raises:
+            KeyError: a liked drama is not in this recommender's catalog.
+        """
+        filters = Filters(genre, tag, max_episodes, platform)
+        scores = server_scores or {}
+        index_of, dramas, static, norm = self._index_of, self._dramas, self._static_quality, self._norm
+        like_ix = [index_of[d.id] for d in likes]
+        banned = {index_of[i] for i in exclude if i in index_of} | set(like_ix)
+        dot, touched, q_norm = self._dots(like_ix) if like_ix else ([], set(), 0.0)
+        pool = touched - banned
+        if pool and filters:
+            pool = self.filter_pool(filters, pool)
+        similar = bool(pool)
+        if not similar:  # no likes, or nothing similar passes the filters: rank what passes by quality
+            pool = self.filter_pool(filters) - banned
+
+        def similarity(i: int) -> float:
+            return dot[i] / (norm[i] * q_norm) if similar else 0.0
+
+        if similar:
+            # score = w · dot / (norm · |q|) + (1 − w) · quality, with the constants folded.
+            sim_scale, quality_share = SIMILARITY_WEIGHT / q_norm, 1.0 - SIMILARITY_WEIGHT
+            ranked = {i: sim_scale * dot[i] / norm[i] + quality_share * static[i] for i in pool}
+        else:
+            quality_share = 1.0
+            ranked = {i: static[i] for i in pool}
+        # Server scores are few (the dramas this guild has rated): patch those entries only.
+        rated = {index_of[k]: v for k, v in scores.items() if v[1] > 0 and index_of.get(k) in ranked}
+        for i, server in rated.items():
+            sim_part = SIMILARITY_WEIGHT * similarity(i) if similar else 0.0
+            ranked[i] = sim_part + quality_share * quality(dramas[i], server, base=static[i])
+
+        liked = [dramas[i] for i in like_ix] if similar else []
+        out = []
+        for i in self._top(ranked, limit):
+            drama = dramas[i]
+            shared = self.shared_tags(drama, liked) if similar else ()
+            out.append(Recommendation(
+                drama=drama,
+                score=ranked[i],
+                reason=self._reason(drama, liked, shared, rated.get(i), filters),
+                similarity=similarity(i),
+                shared_tags=shared,
+                server=rated.get(i),
+            ))
+        return out
+
+    def _top(self, ranked: dict[int, float], limit: int | None) -> list[int]:
+        """Indexes by score desc, then title, then id; only `limit` of them, found without a full sort."""
+        candidates = list(ranked)
+        if limit is not None and len(candidates) > limit:
+            if limit <= 0:
+                return []
+            # Everything scoring at least the limit-th best score; ties at the cut are settled by the sort.
+            cut = heapq.nlargest(limit, ranked.values())[-1]
+            candidates = [i for i in candidates if ranked[i] >= cut]
+        titles = self._sort_title
+        candidates.sort(key=lambda i: (-ranked[i], titles[i]))
+        return candidates[:limit] if limit is not None else candidates
+
+    def _reason(self, drama: Drama, liked: Sequence[Drama], shared: Sequence[str],
+                server: tuple[float, int] | None, filters: Filters) -> str:
+        """The one-line why: shared tags, then the server's rating, then shared genres, the filters,
+        then the reviewer's or the community's score."""
+        if shared:
+            return "shared tags: " + ", ".join(shared[:MAX_REASON_TAGS])
+        if server is not None and server[1] > 0:
+            votes = "vote" if server[1] == 1 else "votes"
+            return f"members here rate it {plain_mean(*server):.1f} ({server[1]} {votes})"
+        if liked:
+            liked_genres = {normalize(g) for d in liked for g in d.genres}
+            genres = [g for g in drama.genres if normalize(g) in liked_genres]
+            if genres:
+                return "same genres: " + ", ".join(genres[:MAX_REASON_TAGS])
+        if filters:
+            return "matches: " + ", ".join(filters.describe())
+        if drama.review is not None:
+            return f"the reviewer gave it {drama.review.ramen}/10 ramen"
+        if drama.community_score is not None:
+            return f"community score {drama.community_score:.1f}/10"
+        return "not rated anywhere yet"
+
+
+@dataclass
+class RecommendRequest:
+    """What the cog asks for, resolved: the liked shows, how they were chosen, and the filters."""
+
+    likes: list[Drama] = field(default_factory=list)
+    stand_in: bool = False  # the member's own top-rated shows stand in for `like`
+    filters: Filters = field(default_factory=Filters)
+
+
+def heading(request: RecommendRequest) -> str:
+    """The results' title: why these shows, and the filters, e.g. 'Because you like Run On · tagged “sports”'."""
+    titles = ", ".join(d.title for d in request.likes)
+    if request.likes and request.stand_in:
+        head = f"Because you rated {titles} highly"
+    elif request.likes:
+        head = f"Because you like {titles}"
+    else:
+        head = "Best-rated dramas"
+    parts = request.filters.describe()
+    return f"{head} · {', '.join(parts)}" if parts else head
+
+
+def no_match_message(filters: Filters, emptied_by: str | None) -> str:
+    """Plain text for an empty result: which filters left nothing, naming the one that emptied the list.
+
+    'No drama tagged “revenge”, with ≤ 8 episodes: the max_episodes filter emptied the list.'
+    Member text in it is escaped (`bot.spoilers.plain`), so it can go straight into a message.
+    """
+    if emptied_by is None:
+        return "Nothing left to recommend: you have already rated every drama that matches."
+    names = filters.active[: filters.active.index(emptied_by) + 1]
+    phrases = ", ".join(plain(phrase, 300) for phrase in filters.describe(names))
+    return f"No drama {phrases}: the {emptied_by} filter emptied the list."
+
+
+def stand_in_likes(votes: Iterable[tuple[str, int]], *, min_score: int = 7, count: int = 3) -> list[str]:
+    """Drama ids of a member's top-rated shows: score ≥ `min_score`, best first, at most `count`.
+
+    `votes` is (drama id, score) pairs, most recent first; equal scores keep that order.
+    """
+    good = [(drama_id, score) for drama_id, score in votes if score >= min_score]
+    good.sort(key=lambda pair: -pair[1])  # stable: the newest of equal scores first
+    return [drama_id for drama_id, _ in good[:count]]
