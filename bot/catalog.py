@@ -14,6 +14,7 @@ import difflib
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -243,6 +244,13 @@ class Catalog:
         self._choices = choices
         self._choice_keys = [normalize(name) for name, _ in choices]
         self._sorted_keys = sorted((k, i) for i, k in enumerate(self._choice_keys))
+        self._word_index: dict[str, list[int]] = {}
+        for i, k in enumerate(self._choice_keys):
+            for word in dict.fromkeys(k.split()):
+                self._word_index.setdefault(word, []).append(i)
+        self._sorted_words = sorted(self._word_index)
+        self._repeated_names = {name for name, _ in choices if len(self._by_name[normalize(name)]) > 1}
+        self._alphabetical = sorted(self._by_id.values(), key=lambda d: (normalize(d.title), d.year or 0, d.id))
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -293,24 +301,23 @@ class Catalog:
         return [(label, drama_id) for label, drama_id, _ in self.ranked(query, limit=limit, cutoff=cutoff)]
 
     def ranked(self, query: str, *, limit: int = 25, cutoff: float = 0) -> list[tuple[str, str, float]]:
-        """Like `search()`, with each match's score: 0-100 (rapidfuzz), above 100 for a prefix match."""
+        """Like `search()`, with each match's score: 0-100 (rapidfuzz), above 100 for a prefix match.
+
+        Cost per query: a prefix lookup (bisect), `fuzz.ratio` over every name (catches typos like
+        "rnu on"), and the slower word-set and partial scorers only over names that share a word
+        (or, for the last word typed, a word prefix) with the query.
+        """
         key = normalize(query)
         if not key:
-            ordered = sorted(self._by_id.values(), key=lambda d: normalize(d.title))
-            return [(self._label(d.title, d), d.id, 0.0) for d in ordered[:limit]]
+            return [(self._label(d.title, d), d.id, 0.0) for d in self._alphabetical[:limit]]
         scores: dict[int, float] = {}
-        # Prefix matches first (what a member is typing), then typo-tolerant whole, word-set
-        # and partial matches. Built-in scorers only: rapidfuzz runs them in C over all titles.
         start = bisect.bisect_left(self._sorted_keys, (key, -1))
         for name_key, index in self._sorted_keys[start:]:
-            if not name_key.startswith(key) or len(scores) >= limit:
+            if not name_key.startswith(key) or len(scores) >= limit * 2:
                 break
             scores[index] = 100.0 + len(key) / len(name_key)
-        for scorer, weight in _SCORERS:
-            for _, score, index in process.extract(
-                key, self._choice_keys, scorer=scorer, processor=None, limit=limit * 2, score_cutoff=cutoff / weight
-            ):
-                scores[index] = max(scores.get(index, 0.0), score * weight)
+        if len(scores) < limit * 2:
+            self._fuzzy(key, scores, limit, cutoff)
         ranked_hits = sorted(scores.items(), key=lambda kv: (-kv[1], len(self._choice_keys[kv[0]]), kv[0]))
         out: list[tuple[str, str, float]] = []
         seen: set[str] = set()
@@ -324,8 +331,39 @@ class Catalog:
                 break
         return out
 
+    def _fuzzy(self, key: str, scores: dict[int, float], limit: int, cutoff: float) -> None:
+        for _, score, index in process.extract(key, self._choice_keys, scorer=fuzz.ratio, processor=None,
+                                               limit=limit * 2, score_cutoff=cutoff):
+            scores[index] = max(scores.get(index, 0.0), score)
+        candidates = self._word_candidates(key)
+        if not candidates:
+            return
+        names = [self._choice_keys[i] for i in candidates]
+        for scorer, weight in ((fuzz.token_set_ratio, 1.0), (fuzz.partial_ratio, PARTIAL_WEIGHT)):
+            for _, score, pos in process.extract(key, names, scorer=scorer, processor=None, limit=limit * 2,
+                                                 score_cutoff=cutoff / weight):
+                index = candidates[pos]
+                scores[index] = max(scores.get(index, 0.0), score * weight)
+
+    def _word_candidates(self, key: str) -> list[int]:
+        """Names sharing the most words with `key` (the last word may be a prefix), at most MAX_WORD_CANDIDATES."""
+        words = [w for w in key.split() if len(w) >= 2]
+        if not words:
+            return []
+        hits: Counter[int] = Counter()
+        for word in words[:-1]:
+            hits.update(self._word_index.get(word, ()))
+        last = words[-1]
+        i = bisect.bisect_left(self._sorted_words, last)
+        expanded: set[int] = set()
+        while i < len(self._sorted_words) and self._sorted_words[i].startswith(last):
+            expanded.update(self._word_index[self._sorted_words[i]])
+            i += 1
+        hits.update(expanded)
+        return sorted(index for index, _ in hits.most_common(MAX_WORD_CANDIDATES))
+
     def _label(self, name: str, drama: Drama) -> str:
-        repeated = len(self._by_name.get(normalize(name), ())) > 1
+        repeated = name in self._repeated_names
         label = f"{name} ({drama.year})" if repeated and drama.year else name
         return label if len(label) <= 100 else label[:99] + "…"
 
@@ -334,9 +372,10 @@ class Catalog:
         return sorted({t for d in self for t in d.tags}, key=str.casefold)
 
 
-# (scorer, weight): whole-title similarity catches typos ("rnu on"), the word set catches word
-# order and extra words ("playlist hospital"), partial catches a fragment of a long title.
-_SCORERS = ((fuzz.ratio, 1.0), (fuzz.token_set_ratio, 1.0), (fuzz.partial_ratio, 0.9))
+# Whole-title similarity catches typos ("rnu on"), the word set catches word order and extra
+# words ("playlist hospital"), partial catches a fragment of a long title; partial counts a little less.
+PARTIAL_WEIGHT = 0.9
+MAX_WORD_CANDIDATES = 600  # names (most shared words first) given to the slower scorers
 
 
 # --------------------------------------------------------------------------- loading
