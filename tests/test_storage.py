@@ -51,24 +51,24 @@ async def storage(db_path: Path):
 
 
 # What the cog's raw reaction listeners do, minus Discord: guard clauses, then one storage call.
-async def react(storage: Storage, message_id: int, emoji: str, user_id: int) -> None:
+# (tests/test_ratings_cog.py drives the real listeners; these keep the storage tests self-contained.)
+async def _reaction(storage: Storage, message_id: int, emoji: str, user_id: int, *, add: bool) -> None:
     score = score_for_emoji(emoji)
-    if user_id == BOT or score is None:
-        return
     prompt = await storage.prompt(message_id)
-    if prompt is None:
+    if user_id == BOT or score is None or prompt is None:
         return
-    await storage.record_vote(prompt.guild_id, prompt.drama_id, user_id, score, prompt_message_id=message_id)
+    if add:
+        await storage.record_vote(prompt.guild_id, prompt.drama_id, user_id, score, prompt_message_id=message_id)
+    else:
+        await storage.withdraw_vote(prompt.guild_id, prompt.drama_id, user_id, score, prompt_message_id=message_id)
+
+
+async def react(storage: Storage, message_id: int, emoji: str, user_id: int) -> None:
+    await _reaction(storage, message_id, emoji, user_id, add=True)
 
 
 async def unreact(storage: Storage, message_id: int, emoji: str, user_id: int) -> None:
-    score = score_for_emoji(emoji)
-    if user_id == BOT or score is None:
-        return
-    prompt = await storage.prompt(message_id)
-    if prompt is None:
-        return
-    await storage.withdraw_vote(prompt.guild_id, prompt.drama_id, user_id, score, prompt_message_id=message_id)
+    await _reaction(storage, message_id, emoji, user_id, add=False)
 
 
 def histogram(**counts: int) -> tuple[int, ...]:
