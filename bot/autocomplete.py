@@ -33,14 +33,3 @@ def character_choices(drama: Drama | None, current: str) -> list[app_commands.Ch
         if not key or any(key in n.casefold() for n in names):
             out.append(app_commands.Choice(name=character.name[: limits.CHOICE_NAME], value=character.name[:100]))
     return out[: limits.AUTOCOMPLETE_CHOICES]
-
-
-def tag_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[str]]:
-    """Catalog tags starting with (then containing) `current`, case-insensitive, ≤ 25."""
-    key = current.casefold().strip()
-    tags = catalog.tag_vocabulary()
-    starts = [t for t in tags if t.casefold().startswith(key)]
-    contains = [t for t in tags if key in t.casefold() and t not in starts]
-    return [app_commands.Choice(name=t[:100], value=t[:100]) for t in (starts + contains)[:25]]
-
-

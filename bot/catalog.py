@@ -367,9 +367,6 @@ class Catalog:
         label = f"{name} ({drama.year})" if repeated and drama.year else name
         return label if len(label) <= 100 else label[:99] + "…"
 
-    def tag_vocabulary(self) -> list[str]:
-        """Every tag in the catalog, sorted case-insensitively, without duplicates."""
-        return sorted({t for d in self for t in d.tags}, key=str.casefold)
 
 
 # Whole-title similarity catches typos ("rnu on"), the word set catches word order and extra
