@@ -13,6 +13,10 @@ from discord.utils import escape_markdown
 
 ELLIPSIS = "…"
 SPOILER_MARK = "||"
+# Explicit bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): member text
+# could use an unterminated U+202E to reverse the bot's own words after it on the line.
+# Right-to-left scripts need none of them (the bidi algorithm orders their letters), so drop them.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 class Markup(str):
@@ -86,7 +90,7 @@ def _fit(text: str, limit: int | None, *, wrap: str) -> Markup:
 
 
 def _fit_str(text: str, limit: int | None, *, wrap: str) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text.translate(_BIDI_CONTROLS).split())
     out = f"{wrap}{_escape(text)}{wrap}"
     if limit is None or len(out) <= limit:
         return out

@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot import autocomplete, rendering
 from bot.catalog import Catalog
+from bot.errors import UserFacingError
 from bot.interactions import respond
 from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT, RATING_EMOJI, reactions_by_member, score_for_emoji
 
@@ -56,6 +57,9 @@ class RatingsCog(commands.Cog):
     ) -> None:
         drama = self.catalog.resolve(title)
         guild_id = _guild_id(interaction)
+        if score is not None and not 1 <= score <= len(RATING_EMOJI):
+            # Discord enforces the Range, but discord.py does not re-check what arrives.
+            raise UserFacingError(f"A score is 1 to {len(RATING_EMOJI)} ramen bowls, not {score}.")
         if score is not None:
             # Committed before the member is told it counted.
             await self.storage.record_vote(guild_id, drama.id, interaction.user.id, score)

@@ -1,0 +1,192 @@
+"""Helpers shared by the end-to-end modules: where the fake lives, the bot's environment, the
+README's command table, the bot's votes read straight from its SQLite file, and checks on what
+the bot sent (no pings, no violations, no tracebacks).
+
+Nothing here imports `fakediscord` at import time, so the e2e modules collect (and skip with a
+reason) on a machine without `../shared/fakediscord`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+
+SHARED = Path(os.environ.get("RAMEN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
+FAKE_DIR = SHARED / "fakediscord"
+SHARED_CSV = SHARED / "catalog-data" / "kdramas.csv"
+README = PROJECT_ROOT / "README.md"
+
+requires_fake = pytest.mark.skipif(
+    not (FAKE_DIR / "fakediscord" / "server.py").is_file(),
+    reason=f"end-to-end tests need the fake Discord at {FAKE_DIR} (CI lays ../shared beside the clone)",
+)
+
+KEYCAPS = (*(f"{d}\ufe0f\u20e3" for d in "123456789"), "\U0001f51f")
+"""The ten rating reactions as Discord shows them: 1️⃣ … 9️⃣, 🔟 (index + 1 = score)."""
+
+
+def base_env(database: Path, *, dev_guild_id: str = "", catalog_csv: str = "") -> dict[str, str]:
+    """Every setting the bot reads, explicit: python-dotenv never overrides what is already set,
+    so a developer's `.env` cannot leak into the run."""
+    return {
+        "DATABASE_PATH": str(database),
+        "CATALOG_DIR": str(PROJECT_ROOT / "data" / "dramas"),
+        "CATALOG_CSV": catalog_csv,
+        "DEV_GUILD_ID": dev_guild_id,
+        "LOG_LEVEL": "INFO",
+    }
+
+
+# ---------------------------------------------------------------------------------------- README
+
+
+@dataclass(frozen=True)
+class DocOption:
+    """One option as the README's command table documents it."""
+
+    name: str
+    optional: bool
+    autocomplete: bool = False
+    choices: tuple[str, ...] = ()
+    range: tuple[int, int] | None = None
+    boolean: bool = False
+
+
+@dataclass(frozen=True)
+class DocCommand:
+    """One row of the README's command table."""
+
+    name: str
+    options: tuple[DocOption, ...] = field(default_factory=tuple)
+
+
+_ROW = re.compile(r"^\|\s*`/(?P<name>[^`]+)`\s*\|(?P<options>[^|]*)\|")
+_OPTION = re.compile(r"`(?P<name>[^`]+)`(?:\s*\((?P<note>[^)]*)\))?")
+_KEYWORDS = {"optional", "autocomplete", "title"}
+
+
+def _doc_option(name: str, note: str, all_optional: bool) -> DocOption:
+    """Classify the words in an option's parenthesis: optional, autocomplete, a range, a default, choices."""
+    items = [part.strip() for part in note.replace(":", ",").split(",") if part.strip()]
+    found = re.fullmatch(r"(\d+)\s*-\s*(\d+)", next((i for i in items if re.fullmatch(r"\d+\s*-\s*\d+", i)), "") or "x")
+    choices = tuple(i for i in items if i.lower() not in _KEYWORDS and not i.lower().startswith("default")
+                    and not re.fullmatch(r"\d+\s*-\s*\d+", i))
+    return DocOption(
+        name=name,
+        optional=all_optional or "optional" in items,
+        # "Every `title` option autocompletes", and `like` (title) is a title option.
+        autocomplete="autocomplete" in items or "title" in items or name == "title",
+        choices=choices,
+        range=(int(found[1]), int(found[2])) if found else None,
+        boolean=any(i in ("default false", "default true") for i in items),
+    )
+
+
+def readme_commands(path: Path = README) -> dict[str, DocCommand]:
+    """The slash commands and options the README's command table documents, by name."""
+    commands: dict[str, DocCommand] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = _ROW.match(line)
+        if row is None:
+            continue
+        cell = row["options"].strip()
+        all_optional = cell.endswith("all optional")
+        options = tuple(_doc_option(m["name"], m["note"] or "", all_optional) for m in _OPTION.finditer(cell))
+        commands[row["name"]] = DocCommand(row["name"], options)
+    return commands
+
+
+# ---------------------------------------------------------------------------------------- the bot's DB
+
+
+def votes(db: Path, drama_id: str = "run-on") -> dict[int, int]:
+    """user id → score for `drama_id`, read from the bot's SQLite file (a separate, read-only connection)."""
+    if not Path(db).exists():
+        return {}
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute("SELECT user_id, score FROM ratings WHERE drama_id = ?", (drama_id,)).fetchall()
+    return {int(user): int(score) for user, score in rows}
+
+
+def prompts(db: Path) -> dict[int, str]:
+    """message id → drama id of every rating prompt the bot remembers."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return {int(m): d for m, d in conn.execute("SELECT message_id, drama_id FROM rating_prompts")}
+
+
+# ---------------------------------------------------------------------------------------- what was sent
+
+
+def record_bodies(fake: Any) -> list[dict]:
+    """Keep every JSON (or multipart payload_json) body the bot sends the fake, with method and path.
+
+    The fake logs requests without their bodies; this wraps its body reader so a test can check
+    what the bot asked Discord to do (e.g. `allowed_mentions`).
+    """
+    sent: list[dict] = []
+    read = fake._body
+
+    async def body(req: Any) -> tuple[Any, list[dict]]:
+        payload, files = await read(req)
+        sent.append({"method": req.method, "path": req.path, "body": payload})
+        return payload, files
+
+    fake._body = body
+    return sent
+
+
+def message_payloads(sent: list[dict]) -> list[tuple[str, dict]]:
+    """(path, message body) for every message the bot created or edited: interaction replies
+    (types 4 and 7), follow-ups, webhook edits and channel messages."""
+    out = []
+    for entry in sent:
+        body, path = entry["body"], entry["path"]
+        if not isinstance(body, dict):
+            continue
+        if path.endswith("/callback"):
+            if body.get("type") in (4, 7):
+                out.append((path, body.get("data") or {}))
+        elif entry["method"] in ("POST", "PATCH") and (
+                "/webhooks/" in path or re.search(r"/channels/\d+/messages(/\d+)?$", path)):
+            out.append((path, body))
+    return out
+
+
+def pinging_messages(sent: list[dict]) -> list[tuple[str, dict]]:
+    """Messages whose `allowed_mentions` would let Discord ping someone (missing, or parse not empty)."""
+    bad = []
+    for path, body in message_payloads(sent):
+        allowed = body.get("allowed_mentions")
+        if (not isinstance(allowed, dict) or allowed.get("parse") != [] or allowed.get("users")
+                or allowed.get("roles") or allowed.get("replied_user")):
+            bad.append((path, body))
+    return bad
+
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def tracebacks(log_text: str) -> list[str]:
+    """Each traceback in the bot's log, with the lines before it, for a readable failure."""
+    lines = log_text.splitlines()
+    return ["\n".join(lines[max(0, i - 3): i + 25]) for i, line in enumerate(lines) if TRACEBACK in line]
+
+
+def assert_clean(fake: Any, bot: Any, sent: list[dict], *, expected_unknown: int = 0) -> None:
+    """The module's closing check: no API violations, no unknown routes, no fake bugs, no
+    pings, no traceback in the bot's log, and the bot still running."""
+    fake.assert_no_violations()
+    assert message_payloads(sent), "no message bodies were recorded: the ping check would be vacuous"
+    assert len(fake.unknown_requests) == expected_unknown, fake.unknown_requests
+    assert fake.internal_errors == []
+    assert pinging_messages(sent) == []
+    assert tracebacks(bot.log_text()) == []
+    assert bot.running, bot.log_tail()
