@@ -24,6 +24,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 RAMEN_MAX = 10
+MAX_ID_LENGTH = 100  # ids travel as autocomplete values, which Discord caps at 100 characters
 SUGGEST_CUTOFF = 60.0  # rapidfuzz score a "did you mean" suggestion needs
 SUGGEST_MARGIN = 12.0  # suggestions stay within this many points of the best one
 
@@ -198,6 +199,21 @@ class Drama:
     def is_reviewed(self) -> bool:
         return self.review is not None
 
+    @property
+    def is_unedited_draft(self) -> bool:
+        """Whether story text still holds the importer's "TODO:" placeholders (`bot.importer`)."""
+        texts = [f.text for f in self.premise] + [f.text for f in self.ending]
+        texts += [f.text for c in self.characters for f in c.facts] + [i.text for i in (*self.liked, *self.disliked)]
+        if self.audience:
+            texts += [self.audience.summary or "", *self.audience.for_, *self.audience.not_for]
+        return any(t.startswith("TODO") for t in texts)
+
+    def similar_characters(self, name: str, limit: int = 3) -> list[str]:
+        """Character names closest to `name` (rapidfuzz, aliases included), best first, for "did you mean"."""
+        names = {normalize(n): c.name for c in self.characters for n in (c.name, *c.aliases)}
+        hits = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60)
+        return list(dict.fromkeys(names[key] for key, _, _ in hits))[:limit]
+
     def character(self, name: str) -> Character | None:
         """The character whose name or alias equals `name` (case- and accent-insensitive), or None."""
         key = normalize(name)
@@ -250,7 +266,9 @@ class Catalog:
                 self._word_index.setdefault(word, []).append(i)
         self._sorted_words = sorted(self._word_index)
         self._repeated_names = {name for name, _ in choices if len(self._by_name[normalize(name)]) > 1}
-        self._alphabetical = sorted(self._by_id.values(), key=lambda d: (normalize(d.title), d.year or 0, d.id))
+        # With nothing typed yet, autocomplete offers the reviewed shows first, then A to Z.
+        self._alphabetical = sorted(self._by_id.values(),
+                                    key=lambda d: (not d.is_reviewed, normalize(d.title), d.year or 0, d.id))
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -538,8 +556,9 @@ class _Fields:
 
     def slug(self, key: str) -> str:
         value = self.text(key)
-        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
-            raise self._fail(key, f"expected a lowercase slug like 'run-on', got {value!r}")
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) or len(value) > MAX_ID_LENGTH:
+            raise self._fail(key, f"expected a lowercase slug like 'run-on' (≤ {MAX_ID_LENGTH} characters), "
+                                  f"got {value!r}")
         return value
 
     def integer(self, key: str, *, low: int, high: int, required: bool = True) -> Any:

@@ -9,15 +9,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
 from bot.catalog import Catalog, CatalogError
 from bot.config import PROJECT_ROOT, ConfigError, Settings
 
+if TYPE_CHECKING:
+    from bot.storage import Storage
+
 log = logging.getLogger("bot")
+
+VERBS = """\
+usage: python -m bot [run | console [--exec LINE]... | auto [--exec LINE]... |
+                      import-review PATH [--out FILE] | catalog import-csv PATH]
+  run            connect to Discord (needs DISCORD_TOKEN)
+  console        the offline console on the bundled catalog and a local SQLite file
+  auto           run when a token is set, else console (what scripts/run does)
+  import-review  draft a catalog entry from one of the reviewer's full reviews
+  catalog        catalog import-csv PATH: check a K-drama CSV and list its problems"""
 
 EXIT_CONFIG = 2
 
@@ -32,6 +46,9 @@ To try the bot without Discord, use the offline console instead:
 def main(argv: Sequence[str]) -> int:
     """Run a verb (see `bot/__main__.py`); returns the process exit status."""
     argv = list(argv)
+    if argv[:1] in (["-h"], ["--help"], ["help"]):
+        print(VERBS)
+        return 0
     verb = argv[0] if argv and not argv[0].startswith("-") else "run"
     rest = argv[1:] if argv and argv[0] == verb else argv
     if verb == "import-review":
@@ -46,7 +63,7 @@ def main(argv: Sequence[str]) -> int:
 
         return import_csv_main(rest[1:])
     if verb not in ("run", "console", "auto"):
-        print(f"unknown command {verb!r}; use run, console, auto, import-review or catalog", file=sys.stderr)
+        print(f"unknown command {verb!r}\n{VERBS}", file=sys.stderr)
         return EXIT_CONFIG
     parser = argparse.ArgumentParser(prog=f"python -m bot {verb}")
     if verb in ("console", "auto"):
@@ -79,8 +96,36 @@ def main(argv: Sequence[str]) -> int:
         if verb == "console":
             return asyncio.run(_console(settings, catalog, args.execute))
         return asyncio.run(_run(settings, catalog))
+    except StorageUnavailable as exc:
+        print(f"Configuration error: DATABASE_PATH={settings.database_path}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except KeyboardInterrupt:
         return 0
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): nothing left to say
+        sys.stderr.close()
+        return 0
+
+
+class StorageUnavailable(Exception):
+    """The ratings database cannot be opened; the message says why in plain words."""
+
+
+async def open_storage(settings: Settings) -> Storage:
+    """Open the ratings database at DATABASE_PATH.
+
+    Raises:
+        StorageUnavailable: the path is a folder, cannot be created, is not a SQLite file, or is
+            from a newer version of Ramen.
+    """
+    from bot.storage import Storage, StorageError
+
+    path = settings.database_path
+    if path.is_dir():
+        raise StorageUnavailable("that is a folder; give a file path such as var/ramen.sqlite3")
+    try:
+        return await Storage.open(path)
+    except (OSError, sqlite3.Error, StorageError) as exc:
+        raise StorageUnavailable(f"cannot open it as the ratings database ({exc})") from exc
 
 
 def build_catalog(settings: Settings) -> Catalog:
@@ -92,6 +137,10 @@ def build_catalog(settings: Settings) -> Catalog:
     from bot.csv_catalog import build_catalog as build
 
     catalog, problems = build(settings.catalog_dir, settings.catalog_csv)
+    drafts = [d.source for d in catalog if d.is_unedited_draft]
+    if drafts:
+        log.warning("%d catalog entries still hold TODO placeholders from import-review, which members would see: %s",
+                    len(drafts), ", ".join(drafts))
     if problems:
         log.warning("%s: %d rows skipped or partly loaded (python -m bot catalog import-csv %s lists them)",
                     settings.catalog_csv, len(problems), settings.catalog_csv)
@@ -102,9 +151,8 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
     import discord
 
     from bot.client import RamenBot
-    from bot.storage import Storage
 
-    storage = await Storage.open(settings.database_path)
+    storage = await open_storage(settings)
     try:
         bot = RamenBot(settings, catalog, storage)
         async with bot:
@@ -125,9 +173,8 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
 
 async def _console(settings: Settings, catalog: Catalog, execute: list[str]) -> int:
     from bot.console import ConsoleBot, run_console
-    from bot.storage import Storage
 
-    storage = await Storage.open(settings.database_path)
+    storage = await open_storage(settings)
     try:
         bot = ConsoleBot(settings, catalog, storage, sync=False)
         await bot.load_cogs()

@@ -58,7 +58,7 @@ class Settings:
         guild_raw = get("DEV_GUILD_ID")
         dev_guild_id = None
         if guild_raw is not None:
-            if not guild_raw.isdigit() or int(guild_raw) == 0:
+            if not (guild_raw.isascii() and guild_raw.isdigit()) or not 0 < int(guild_raw) < 2**64:
                 raise ConfigError(
                     f"DEV_GUILD_ID must be a guild's numeric id (a snowflake), got {guild_raw!r}. "
                     "Right-click the server in Discord (developer mode on) and choose 'Copy Server ID', "

@@ -36,6 +36,7 @@ GUILD_NAME = "Console Server"
 CHANNEL_ID = 900_000_000_000_000_002
 BOT_USER_ID = 900_000_000_000_000_003
 DEFAULT_MEMBER = "you"
+SNOWFLAKE_MIN = 1 << 22  # smaller numbers are message numbers (#3), not Discord message ids
 _SPOILER = re.compile(r"\|\|(.+?)(?<!\\)\|\|", re.S)
 _UNESCAPE = re.compile(r"\\([\\*_`~|>#\-\[\]])")
 
@@ -252,6 +253,7 @@ class ConsoleSession:
         self.bot_user = ConsoleUser("Ramen", BOT_USER_ID, bot=True)
         self.messages: list[ConsoleMessage] = []
         self.members: dict[int, ConsoleUser] = {}
+        self.interactive = False
         self._bot_reacted: dict[int, list[str]] = {}
         self.usage_errors = 0
         self._serial = 0
@@ -263,6 +265,11 @@ class ConsoleSession:
 
     def write(self, text: str = "") -> None:
         print(text, file=self.out)
+
+    def echo(self, line: str) -> None:
+        """Repeat the line being run, so a transcript of --exec lines or piped input reads clearly."""
+        if not self.interactive:
+            self.write(f"> {line}")
 
     def next_serial(self) -> int:
         self._serial += 1
@@ -369,7 +376,7 @@ class ConsoleSession:
         command, raw = self._command(text)
         values = convert_options(command, raw)
         interaction = ConsoleInteraction(self, user, in_dm=in_dm, command=command, namespace=values)
-        self.write(f"> {line}")
+        self.echo(line)
         try:
             if command.guild_only and in_dm:
                 raise app_commands.NoPrivateMessage()
@@ -409,7 +416,13 @@ class ConsoleSession:
         number = int(ref)
         if 1 <= number <= len(self.messages):
             return self.messages[number - 1]
-        return self.message_by_id(number) or number
+        found = self.message_by_id(number)
+        if found is not None:
+            return found
+        if number < SNOWFLAKE_MIN:
+            shown = f"#1 to #{len(self.messages)}" if self.messages else "none yet"
+            raise ConsoleUsageError(f"no message #{number} in this session (messages: {shown})")
+        return number  # a full message id from an earlier session: the bot sees it as an uncached message
 
     async def reaction(self, line: str) -> None:
         text, user, _in_dm = self._split_meta(line)
@@ -469,11 +482,13 @@ class ConsoleSession:
         verb, _, rest = text.partition(" ")
         ref, _, choice = rest.strip().partition(" ")
         target = self._message(ref)
-        if not isinstance(target, ConsoleMessage) or target.view is None:
-            raise ConsoleUsageError(f"message {ref} has no buttons or menus")
+        if not isinstance(target, ConsoleMessage):
+            raise ConsoleUsageError(f"message {ref} is from an earlier session; its buttons and menus are gone")
+        if target.view is None:
+            raise ConsoleUsageError(f"message #{target.number} has no buttons or menus")
         view, choice = target.view, _unquote(choice.strip())
         interaction = ConsoleInteraction(self, user, in_dm=target.guild_id is None, message=target)
-        self.write(f"> {line}")
+        self.echo(line)
         for item in view.children:
             if verb == ":select" and isinstance(item, discord.ui.Select) and not item.disabled:
                 option = next((o for o in item.options if choice.casefold() in (o.label.casefold(), o.value)), None)
@@ -500,6 +515,10 @@ class ConsoleSession:
             await item.callback(interaction)  # type: ignore[arg-type]
         except Exception as exc:
             await handle_app_command_error(interaction, exc)  # type: ignore[arg-type]
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _is_button(item: discord.ui.Item, choice: str) -> bool:
@@ -544,7 +563,7 @@ def convert_options(command: app_commands.Command, raw: dict[str, str]) -> dict[
             else:
                 value = text
         except ValueError:
-            raise ConsoleUsageError(f"{command_usage(command)}  ({param.name} must be a {param.type.name})") from None
+            raise ConsoleUsageError(f"{command_usage(command)}  ({param.name} must be {_a(param.type.name)})") from None
         too_low = param.min_value is not None and value < param.min_value
         if too_low or (param.max_value is not None and value > param.max_value):
             raise ConsoleUsageError(f"{param.name} must be between {param.min_value} and {param.max_value}")
@@ -653,7 +672,7 @@ async def run_console(bot: ConsoleBot, *, execute: list[str], out: TextIO = sys.
         for line in execute:
             await session.execute(line)
         return 2 if session.usage_errors else 0
-    interactive = stdin.isatty()
+    interactive = session.interactive = stdin.isatty()
     if interactive:
         session.write("Ramen console: slash commands as in Discord, e.g. /drama title:Run On  (:help, :quit)")
         session.write(f"Server: {GUILD_NAME}; you are '{DEFAULT_MEMBER}'. Catalog: {len(bot.catalog)} dramas.")

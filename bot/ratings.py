@@ -8,6 +8,7 @@ Members rate a drama from 1 to 10 ramen bowls by reacting to a rating prompt wit
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 VARIATION_SELECTOR = "\ufe0f"
 _KEYCAP = "\u20e3"
@@ -112,3 +113,11 @@ def votes_from_reactions(
         kept = current.get(user_id)
         votes[user_id] = kept if kept in scores else max(scores)
     return votes
+
+
+def one_decimal(value: float) -> str:
+    """`value` to one decimal, halves rounded up as people do by hand: 5.25 → "5.3", 6.75 → "6.8".
+
+    (Python's own formatting rounds exact halves to even, so 21/4 would show as 5.2.)
+    """
+    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

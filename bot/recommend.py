@@ -59,7 +59,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.catalog import Catalog, Drama, normalize
-from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT
+from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT, one_decimal
 from bot.spoilers import plain
 
 SIMILARITY_WEIGHT = 0.7
@@ -476,7 +476,7 @@ class Recommender:
             return "shared tags: " + ", ".join(shared[:MAX_REASON_TAGS])
         if server is not None and server[1] > 0:
             votes = "vote" if server[1] == 1 else "votes"
-            return f"members here rate it {plain_mean(*server):.1f} ({server[1]} {votes})"
+            return f"members here rate it {one_decimal(plain_mean(*server))} ({server[1]} {votes})"
         if liked:
             liked_genres = {normalize(g) for d in liked for g in d.genres}
             genres = [g for g in drama.genres if normalize(g) in liked_genres]
@@ -487,7 +487,7 @@ class Recommender:
         if drama.review is not None:
             return f"the reviewer gave it {drama.review.ramen}/10 ramen"
         if drama.community_score is not None:
-            return f"community score {drama.community_score:.1f}/10"
+            return f"community score {one_decimal(drama.community_score)}/10"
         return "not rated anywhere yet"
 
 

@@ -18,6 +18,7 @@ import discord
 
 from bot import limits
 from bot.catalog import Character, Drama, Fit, Role
+from bot.ratings import one_decimal
 from bot.spoilers import ELLIPSIS, Markup, concat, fact_markup, md, plain, spoiler
 from bot.verdict import LOOKING_FOR, Answer
 
@@ -163,7 +164,7 @@ def server_line(score: ScoreSummary | None) -> Markup:
     if score is None or not score.count or score.mean is None:
         return md("No votes yet: `/rate` to add yours")
     votes = "vote" if score.count == 1 else "votes"
-    return md(f"**{score.mean:.1f}/10** from {score.count} {votes}")
+    return md(f"**{one_decimal(score.mean)}/10** from {score.count} {votes}")
 
 
 def drama_title(drama: Drama) -> str:
@@ -176,7 +177,8 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
     """The `/drama` summary card: facts, premise, the reviewer's and the server's ramen scores.
 
     Args:
-        drama: the catalog entry. server_score: this guild's score (None outside a guild).
+        drama: the catalog entry.
+        server_score: this guild's score (count 0: no votes yet); None outside a guild (field left out).
     Returns:
         A spoiler-free embed (spoiler-level premise facts, if any, are wrapped in tags).
     """
@@ -199,11 +201,12 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
     if drama.starring or drama.cast:
         draft.add_field("Starring", [listing(drama.starring or drama.cast[:2])], inline=True)
     draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
-    draft.add_field("Server's ramen", [server_line(server_score)], inline=True)
+    if server_score is not None:  # None: not in a server (a DM), where there is no server score
+        draft.add_field("Server's ramen", [server_line(server_score)], inline=True)
     if drama.community_score is not None:
         source = drama.community_source or "community score"
-        draft.add_field("Community score", [concat(md(f"{drama.community_score:.1f}/10 · "), plain(source, 200))],
-                        inline=True)
+        score = md(f"{one_decimal(drama.community_score)}/10 · ")
+        draft.add_field("Community score", [concat(score, plain(source, 200))], inline=True)
     if drama.tags:
         draft.add_field("Tags", [listing(drama.tags)])
     safe_likes = [i for i in drama.liked if not i.is_spoiler]
@@ -225,7 +228,7 @@ def cast_embed(drama: Drama) -> discord.Embed:
     if not drama.characters:
         cast = drama.cast or drama.starring
         if cast:
-            draft.describe(md("The catalog has no character cards for this show yet. Cast: "), listing(cast))
+            draft.describe(concat(md("The catalog has no character cards for this show yet. Cast: "), listing(cast)))
         else:
             draft.describe(md("The catalog has no character cards for this show yet."))
         return draft.build()
@@ -395,7 +398,7 @@ def ratings_embed(drama: Drama, score: ServerScore) -> discord.Embed:
     """`/ratings title`: the server's mean to one decimal, vote count, histogram, reviewer's score."""
     draft = EmbedDraft(f"{drama_title(drama)}: this server's ramen")
     if score.count and score.mean is not None:
-        draft.describe(md(f"**{score.mean:.1f}/10** from {votes_word(score.count)}"))
+        draft.describe(md(f"**{one_decimal(score.mean)}/10** from {votes_word(score.count)}"))
         draft.add_field("Votes by bowls", histogram_lines(score.histogram))
     else:
         draft.describe(md("No votes yet in this server: `/rate` posts a prompt to react on."))
@@ -416,7 +419,8 @@ def chart_embed(rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prio
     if rows:
         draft.describe(*(
             concat(md(f"**{row.rank}.** "), plain(title, 150),
-                   md(f" · **{row.weighted_mean:.1f}** (mean {row.mean:.1f}, {votes_word(row.count)})"))
+                   md(f" · **{one_decimal(row.weighted_mean)}** "
+                      f"(mean {one_decimal(row.mean)}, {votes_word(row.count)})"))
             for title, row in rows
         ))
     else:
@@ -443,7 +447,9 @@ def my_ratings_embed(member_name: str, votes: Sequence[tuple[str, MemberVote]]) 
 
 def vote_ack(drama: Drama, score: int, server: ScoreSummary) -> str:
     """The ephemeral answer to `/rate title score` (content, ≤ 2000 chars)."""
-    average = f"{server.mean:.1f}/10 from {votes_word(server.count)}" if server.mean is not None else "no votes"
+    average = "no votes"
+    if server.mean is not None:
+        average = f"{one_decimal(server.mean)}/10 from {votes_word(server.count)}"
     return f"Counted: **{score}/10** {bowls(score)} for **{plain(drama.title, 200)}**. Server average now {average}."
 
 
@@ -493,9 +499,9 @@ def recommendation_lines(result: RecommendedShow) -> list[Markup]:
         scores.append(md(f"{BOWL} reviewer {drama.review.ramen}/10"))
     if result.server is not None and result.server_mean is not None:
         count = result.server[1]
-        scores.append(md(f"here {result.server_mean:.1f}/10 ({count} vote{'s' if count != 1 else ''})"))
+        scores.append(md(f"here {one_decimal(result.server_mean)}/10 ({count} vote{'s' if count != 1 else ''})"))
     if drama.community_score is not None:
-        scores.append(md(f"community {drama.community_score:.1f}/10"))
+        scores.append(md(f"community {one_decimal(drama.community_score)}/10"))
     lines.append(concat(*scores, sep=" · ") if scores else md("no scores yet"))
     return lines
 

@@ -108,5 +108,6 @@ def _fit_str(text: str, limit: int | None, *, wrap: str) -> str:
 
 
 def _escape(text: str) -> str:
-    # Backslashes first, so a trailing "\\" in the text cannot escape the closing "||".
-    return escape_markdown(text.replace("\\", "\\\\"))
+    # escape_markdown escapes backslashes too, so a trailing "\\" cannot escape the closing "||".
+    # ignore_links=False: a URL holding "||" must not close a spoiler early either.
+    return escape_markdown(text, ignore_links=False)

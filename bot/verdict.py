@@ -28,7 +28,7 @@ _SIGNALS: dict[str, tuple[str, ...]] = {
     "slow-burn romance": ("slow-burn", "slow burn", "melodrama", "romance"),
     "character growth": ("character-driven", "coming of age", "life", "healing", "growth"),
     "thrills": ("thriller", "suspense", "mystery", "crime", "horror"),
-    "tearjerker": ("tearjerker", "melodrama", "death", "healing"),
+    "tearjerker": ("tearjerker", "melodrama"),
 }
 
 SHORT_YES, SHORT_MAYBE = 12, 16  # episodes: up to 12 is short, up to 16 is medium

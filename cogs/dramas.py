@@ -52,9 +52,11 @@ class DramasCog(commands.Cog):
         if name:
             character = show.character(name)
             if character is None:
+                close = show.similar_characters(name)
+                hint = f" Did you mean {' or '.join(f'**{plain(n, 100)}**' for n in close)}?" if close else ""
                 known = ", ".join(c.name for c in show.characters) or "none yet"
                 raise UserFacingError(
-                    f"{plain(show.title, 200)} has no character called “{plain(name, 100)}”. "
+                    f"{plain(show.title, 200)} has no character called “{plain(name, 100)}”.{hint} "
                     f"Characters: {plain(known, 1500)}."
                 )
             await respond(interaction, embed=rendering.character_embed(show, character))
@@ -85,6 +87,9 @@ class DramasCog(commands.Cog):
         except ValueError:
             choices = ", ".join(s.value for s in Section)
             raise UserFacingError(f"Unknown section; choose one of: {choices}.") from None
+        if not rendering.has_section(show, part):
+            raise UserFacingError(f"The catalog has nothing under “{rendering.SECTION_LABEL[part]}” "
+                                  f"for {plain(show.title, 200)} yet.")
         await respond(interaction, embed=rendering.spoilers_embed(show, part), ephemeral=not share)
 
     drama.autocomplete("title")(title_autocomplete)

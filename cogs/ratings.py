@@ -220,9 +220,29 @@ class RatingsCog(commands.Cog):
             if isinstance(reaction.emoji, str) and score_for_emoji(reaction.emoji) is not None:
                 # reaction.users() pages through Discord 100 users at a time.
                 reactions[reaction.emoji] = [u.id async for u in reaction.users(limit=None) if not u.bot]
-        result = await self.storage.reconcile_prompt(prompt, reactions_by_member(reactions, me),
-                                                     read_started_at=read_started_at)
+        by_member = reactions_by_member(reactions, me)
+        result = await self.storage.reconcile_prompt(prompt, by_member, read_started_at=read_started_at)
+        await self._tidy(prompt, message, reactions, by_member)
         return result.total
+
+    async def _tidy(self, prompt: RatingPrompt, message: Any, reactions: dict[str, list[int]],
+                    by_member: dict[int, frozenset[int]]) -> None:
+        """After downtime, take off the keycaps that no longer count, as the live listener would have:
+        a member left holding several keycaps keeps only the one that is their vote."""
+        emoji_for = {score_for_emoji(e): e for e in reactions}
+        for user_id, scores in by_member.items():
+            if len(scores) < 2:
+                continue
+            vote = await self.storage.member_vote(prompt.guild_id, prompt.drama_id, user_id)
+            if vote is None or vote.score not in scores:
+                continue  # the vote came from elsewhere (/rate) or was withdrawn: leave the reactions be
+            for score in sorted(scores - {vote.score}):
+                try:
+                    await message.remove_reaction(emoji_for[score], discord.Object(id=user_id))
+                except discord.Forbidden:
+                    return  # no Manage Messages here: the votes are right, the reactions stay
+                except discord.HTTPException as exc:
+                    log.debug("left a superseded reaction on %s (%s)", prompt.message_id, exc)
 
 
 def _guild_id(interaction: discord.Interaction) -> int:

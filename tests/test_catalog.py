@@ -90,6 +90,7 @@ def test_catalog_facts_file_agrees_on_dates_when_present():
         ('role = "lead"', 'role = "hero"', "characters[0].role", "unknown value 'hero'"),
         ('actor = "Shin Se Kyung"', "actor = 3", "characters[0].actor", "expected a string"),
         ('id = "run-on"', 'id = "Run On!"', "id", "lowercase slug"),
+        ('id = "run-on"', 'id = "' + "x" * 101 + '"', "id", "≤ 100 characters"),
         ('fit = "no"', 'fit = "nope"', "audience.notes[0].fit", "unknown value 'nope'"),
         ("[ending]\nfacts = [", "[ending]\nfact = [", "ending.fact", "unknown field"),
     ],
@@ -153,3 +154,7 @@ def test_catalog_repeated_titles_are_told_apart_by_year():
     assert catalog.find("Hyena (2015)").id == "hyena-2015"
     labels = [label for label, _ in catalog.search("hyena")]
     assert sorted(labels) == ["Hyena (2015)", "Hyena (2020)"]
+
+
+def test_catalog_autocomplete_with_nothing_typed_offers_reviewed_shows_first(catalog):
+    assert catalog.search("", limit=3)[0] == ("Run On", "run-on")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.catalog import UnknownTitle
@@ -64,6 +66,8 @@ async def test_characters_unknown_name_is_a_user_facing_error(cog):
     inter = make_interaction()
     with pytest.raises(UserFacingError, match="no character called “Nobody”"):
         await cog.characters.callback(cog, inter, title="Run On", name="Nobody")
+    with pytest.raises(UserFacingError, match=re.escape("no character called “je wok”. Did you mean **Je Wook**?")):
+        await cog.characters.callback(cog, inter, title="Run On", name="je wok")
 
 
 async def test_shouldiwatch_answers_for_the_viewer(cog):
@@ -109,3 +113,20 @@ async def test_error_after_a_reply_goes_as_a_followup(cog):
     await inter.response.defer()
     await handle_app_command_error(inter, UserFacingError("nope"))
     assert [(s.via, s.content, s.ephemeral) for s in inter.sent] == [("followup", "nope", True)]
+
+
+async def test_spoilers_for_an_empty_section_say_so_instead_of_posting_an_empty_embed(catalog, storage):
+    from bot.catalog import Catalog, Drama
+
+    cog = DramasCog(Catalog([*catalog, Drama(id="facts-only", title="Facts Only", year=2020)]), storage)
+    inter = make_interaction()
+    expected = re.escape("The catalog has nothing under “The ending” for Facts Only yet.")
+    with pytest.raises(UserFacingError, match=expected):
+        await cog.spoilers.callback(cog, inter, title="Facts Only", section="ending", share=True)
+    assert inter.sent == []
+
+
+async def test_drama_in_a_dm_has_no_server_score(cog):
+    inter = make_interaction(guild_id=None)
+    await cog.drama.callback(cog, inter, title="Run On")
+    assert "Server's ramen" not in {f.name for f in inter.sent[0].embed.fields}

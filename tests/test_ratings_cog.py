@@ -234,7 +234,7 @@ async def test_ratings_for_a_title_shows_mean_count_and_histogram(cog, storage):
     inter = make_interaction()
     await cog.ratings.callback(cog, inter, title="Run On")
     embed = inter.sent[0].embed
-    assert embed.description == "**8.2/10** from 4 votes"             # 33 / 4 = 8.25 → 8.2 (round half even)
+    assert embed.description == "**8.3/10** from 4 votes"             # 33 / 4 = 8.25 → 8.3 (halves round up)
     histogram = {f.name: f.value for f in embed.fields}["Votes by bowls"].splitlines()
     assert histogram[0].endswith(" 1") and histogram[0].startswith("`10`")  # one 10
     assert histogram[2].endswith(" 2") and histogram[2].startswith("` 8`")  # two 8s
@@ -267,3 +267,24 @@ async def test_vote_survives_closing_and_reopening_the_file(tmp_path, catalog, f
     async with await Storage.open(path) as store:
         s = await store.guild_score(GUILD, "run-on")
         assert (s.mean, s.count) == (7.0, 1)
+
+
+async def test_reconciliation_tidies_keycaps_that_no_longer_count(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot)
+    await cog.on_raw_reaction_add(payload(500, "9️⃣", ALICE))
+    # While the bot was down: alice added 10 (her 9 stays), bob added 4 and 6.
+    fake_bot.messages[500].reactions = [
+        FakeReaction("9️⃣", [BOT_ID, ALICE]), FakeReaction("🔟", [BOT_ID, ALICE]),
+        FakeReaction("4️⃣", [BOT_ID, BOB]), FakeReaction("6⃣", [BOT_ID, BOB]),
+    ]
+    await cog.reconcile_recent()
+    assert await score(storage) == (8.0, 2)  # alice 10 (the new keycap), bob 6 (the highest): 16 / 2
+    assert sorted(fake_bot.messages[500].removed) == sorted([("9️⃣", ALICE), ("4️⃣", BOB)])
+
+
+async def test_reconciliation_without_manage_messages_still_counts(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot)
+    fake_bot.messages[500].forbid_remove = True
+    fake_bot.messages[500].reactions = [FakeReaction("4️⃣", [BOB]), FakeReaction("6️⃣", [BOB])]
+    await cog.reconcile_recent()
+    assert await score(storage) == (6.0, 1)

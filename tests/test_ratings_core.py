@@ -99,3 +99,12 @@ def test_votes_from_reactions_keeps_the_current_vote_when_it_is_still_there():
     reactions = {"3️⃣": [1, 2], "7️⃣": [1, 2]}
     # Member 1's stored vote is 3 and still reacted: it stays. Member 2's stored 5 is gone: highest.
     assert votes_from_reactions(reactions, BOT, current={1: 3, 2: 5}) == {1: 3, 2: 7}
+
+
+def test_one_decimal_rounds_halves_up_like_people_do():
+    from bot.ratings import one_decimal
+
+    assert one_decimal(21 / 4) == "5.3"  # 5.25
+    assert one_decimal(27 / 4) == "6.8"  # 6.75
+    assert one_decimal(127 / 20) == "6.4"  # 6.35, not 6.3 from the float's binary tail
+    assert one_decimal(7.0) == "7.0" and one_decimal(10) == "10.0"

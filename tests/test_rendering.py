@@ -123,7 +123,9 @@ def test_rendering_spoilers_embed_wraps_every_fact(run_on):
 
 
 def test_rendering_drama_embed_shows_the_facts(run_on):
-    embed = drama_embed(run_on)
+    from bot.storage import GuildScore
+
+    embed = drama_embed(run_on, GuildScore("run-on", count=0, total=0))
     fields = {f.name: f.value for f in embed.fields}
     assert embed.title == "Run On (2020)"
     assert fields["Aired"] == "Dec 16, 2020 – Feb 4, 2021"
@@ -132,6 +134,10 @@ def test_rendering_drama_embed_shows_the_facts(run_on):
     assert fields["Starring"] == "Im Shi Wan, Shin Se Kyung"
     assert fields["Reviewer's ramen"] == "🍜" * 8 + " **8/10**"
     assert "No votes yet" in fields["Server's ramen"]
+    in_a_dm = drama_embed(run_on, None)
+    assert "Server's ramen" not in {f.name for f in in_a_dm.fields}
+    voted = {f.name: f.value for f in drama_embed(run_on, GuildScore("run-on", count=4, total=33)).fields}
+    assert voted["Server's ramen"] == "**8.3/10** from 4 votes"  # 33 / 4 = 8.25, half rounds up
 
 
 def test_rendering_hostile_catalog_text_is_escaped():

@@ -42,3 +42,11 @@ def test_markup_type_survives_markup_joins_only():
     assert not isinstance(plain("a") + " b", Markup)
     with pytest.raises(TypeError):
         concat(plain("a"), "raw text")  # type: ignore[arg-type]
+
+
+def test_spoiler_url_holding_pipes_cannot_close_the_tag():
+    assert spoiler("see https://a.b/x|| leak") == r"||see https://a.b/x\|\| leak||"
+
+
+def test_backslash_is_escaped_once():
+    assert plain("a\\") == "a\\\\"  # shows as a single backslash in Discord
