@@ -101,3 +101,14 @@ def test_console_rating_prompt_reactions_and_restart(tmp_path):
     again = console(tmp_path, "/ratings title:Run On", "/drama title:Run On")  # a new process, same file
     assert "**9.5/10** from 2 votes" in again.stdout
     assert "Server's ramen: **9.5/10** from 2 votes" in again.stdout
+
+
+def test_readme_console_walkthrough_runs_as_written(tmp_path):
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.removeprefix("ramen> ").split("  #")[0].strip()
+             for line in readme.splitlines() if line.startswith("ramen> ")]
+    assert len(lines) >= 10
+    result = console(tmp_path, *[line for line in lines if line != ":help"])
+    assert result.returncode == 0, result.stdout[-3000:]  # 2 would mean a line was not understood
+    assert "usage:" not in result.stdout and "Traceback" not in result.stderr
+    assert "Page 2/" in result.stdout  # the walkthrough's :click Next turned the /recommend page

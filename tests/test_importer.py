@@ -18,6 +18,7 @@ import pytest
 from bot import importer
 from bot.catalog import Role, SpoilerLevel, load_drama_file, parse_drama
 from bot.importer import ReviewError, parse_review, read_review, to_toml
+from tests.conftest import CATALOG_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 REVIEWS = Path(__file__).resolve().parent / "reviews"
@@ -134,7 +135,7 @@ def test_importer_run_on_round_trip(run_on_path: Path, tmp_path: Path) -> None:
     assert all(i.level is SpoilerLevel.SPOILER for i in drama.disliked)
     assert drama.audience.note("slow-burn romance").fit == "yes"
     assert drama.is_unedited_draft  # start-up warns about it until the TODOs are written
-    assert not load_drama_file(Path("data/dramas/run-on.toml")).is_unedited_draft
+    assert not load_drama_file(CATALOG_DIR / "run-on.toml").is_unedited_draft
     assert_renders(drama)
 
 
