@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import sys
 import tomllib
@@ -673,7 +674,7 @@ def main(argv: list[str]) -> int:
         description="Draft a catalog entry (TOML) from one of the reviewer's full reviews.",
     )
     parser.add_argument("path", type=Path, help="the review, a UTF-8 text file in the template")
-    parser.add_argument("--out", type=Path, help="write here (a folder gets <id>.toml) instead of stdout")
+    parser.add_argument("--out", help="write here (a folder, or a path ending in /, gets <id>.toml) instead of stdout")
     parser.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     try:
         args = parser.parse_args(argv)
@@ -695,11 +696,18 @@ def main(argv: list[str]) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    out = args.out / f"{draft.data['id']}.toml" if args.out.is_dir() else args.out
+    target = Path(args.out)
+    as_folder = target.is_dir() or args.out.endswith(("/", os.sep))
+    out = target / f"{draft.data['id']}.toml" if as_folder else target
     if out.exists() and not args.force:
         print(f"import-review: {out} already exists (use --force to overwrite)", file=sys.stderr)
         return 1
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"import-review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"wrote {out} ({len(draft.warnings)} warnings)", file=sys.stderr)
     return 0
 

@@ -334,3 +334,11 @@ def test_importer_runs_as_a_module(command: list[str]) -> None:
     assert done.returncode == 0, done.stderr
     assert tomllib.loads(done.stdout)["title"] == "Paper Cranes"
     assert "warning:" in done.stderr
+
+
+def test_importer_out_folder_with_trailing_slash_and_unwritable_path(run_on_path: Path, tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "new-folder"
+    assert importer.main([str(run_on_path), "--out", f"{folder}/"]) == 0
+    assert (folder / "run-on.toml").is_file()
+    assert importer.main([str(run_on_path), "--out", "/proc/no-such-dir/x.toml"]) == 1
+    assert "import-review: cannot write /proc/no-such-dir/x.toml" in capsys.readouterr().err
