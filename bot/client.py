@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.errors import handle_app_command_error
+from bot.recommend import Recommender
 
 if TYPE_CHECKING:
     from bot.storage import Storage
@@ -30,9 +31,11 @@ def intents() -> discord.Intents:
 
 
 class RamenBot(commands.Bot):
-    """The bot. Dependencies travel on it: `settings`, `catalog`, `storage` (built in `bot.cli`)."""
+    """The bot. Dependencies travel on it: `settings`, `catalog`, `storage` (built in `bot.cli`) and
+    `recommender` (built here from the catalog unless given)."""
 
-    def __init__(self, settings: Settings, catalog: Catalog, storage: Storage, *, sync: bool = True) -> None:
+    def __init__(self, settings: Settings, catalog: Catalog, storage: Storage, *, sync: bool = True,
+                 recommender: Recommender | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -42,6 +45,8 @@ class RamenBot(commands.Bot):
         self.settings = settings
         self.catalog = catalog
         self.storage = storage
+        # Built once (about 0.1 s for the 1,647-row CSV catalog), shared by every /recommend.
+        self.recommender = recommender or Recommender(catalog)
         self._sync = sync
         self.tree.on_error = handle_app_command_error
 

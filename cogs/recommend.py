@@ -122,4 +122,4 @@ class RecommendCog(commands.Cog):
 
 
 async def setup(bot: RamenBot) -> None:
-    await bot.add_cog(RecommendCog(bot.catalog, bot.storage))
+    await bot.add_cog(RecommendCog(bot.catalog, bot.storage, bot.recommender))
