@@ -38,12 +38,14 @@ class CharacterSelect(discord.ui.Select["CastView"]):
         await respond(interaction, embed=character_embed(self.drama, character), ephemeral=True)
 
 
-class CastView(discord.ui.View):
-    """Holds the character menu; disables it on timeout by editing the original reply."""
+class ExpiringView(discord.ui.View):
+    """A view that disables its components when it times out, by editing the reply it came with.
 
-    def __init__(self, drama: Drama, *, timeout: float = VIEW_TIMEOUT) -> None:
+    Set `origin` to the interaction whose response carried the view, once it is sent.
+    """
+
+    def __init__(self, *, timeout: float = VIEW_TIMEOUT) -> None:
         super().__init__(timeout=timeout)
-        self.add_item(CharacterSelect(drama))
         self.origin: discord.Interaction | None = None
 
     async def on_timeout(self) -> None:
@@ -54,6 +56,14 @@ class CastView(discord.ui.View):
             # The message may be gone or the token expired: then there is nothing left to disable.
             with contextlib.suppress(discord.HTTPException):
                 await self.origin.edit_original_response(view=self)
+
+
+class CastView(ExpiringView):
+    """Holds the character menu."""
+
+    def __init__(self, drama: Drama, *, timeout: float = VIEW_TIMEOUT) -> None:
+        super().__init__(timeout=timeout)
+        self.add_item(CharacterSelect(drama))
 
 
 class PageButton(discord.ui.Button["RecommendPager"]):
@@ -68,7 +78,7 @@ class PageButton(discord.ui.Button["RecommendPager"]):
             await self.view.turn(interaction, self.step)
 
 
-class RecommendPager(discord.ui.View):
+class RecommendPager(ExpiringView):
     """Pages through `/recommend` results, `PAGE_SIZE` a page, for the member who asked only.
 
     Edits its message in place; disables its buttons when it times out (by editing the original
@@ -87,7 +97,6 @@ class RecommendPager(discord.ui.View):
         self.next = PageButton("Next", +1, f"ramen:recommend:{key}:next")
         self.add_item(self.previous)
         self.add_item(self.next)
-        self.origin: discord.Interaction | None = None
         self._sync_buttons()
 
     def embed(self) -> discord.Embed:
@@ -113,12 +122,3 @@ class RecommendPager(discord.ui.View):
         self.page = min(self.pages, max(1, self.page + step))
         self._sync_buttons()
         await interaction.response.edit_message(embed=self.embed(), view=self, allowed_mentions=NO_PINGS)
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        if self.origin is not None:
-            # The message may be gone or the token expired: then there is nothing left to disable.
-            with contextlib.suppress(discord.HTTPException):
-                await self.origin.edit_original_response(view=self)
