@@ -484,10 +484,8 @@ class Recommender:
                 return "same genres: " + ", ".join(genres[:MAX_REASON_TAGS])
         if filters:
             return "matches: " + ", ".join(filters.describe())
-        if drama.review is not None:
-            return f"the reviewer gave it {drama.review.ramen}/10 ramen"
-        if drama.community_score is not None:
-            return f"community score {one_decimal(drama.community_score)}/10"
+        if drama.review is not None or drama.community_score is not None:
+            return "among the best-rated overall"  # the scores line under it gives the numbers
         return "not rated anywhere yet"
 
 

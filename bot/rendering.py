@@ -499,7 +499,7 @@ def recommendation_lines(result: RecommendedShow) -> list[Markup]:
         scores.append(md(f"{BOWL} reviewer {drama.review.ramen}/10"))
     if result.server is not None and result.server_mean is not None:
         count = result.server[1]
-        scores.append(md(f"here {one_decimal(result.server_mean)}/10 ({count} vote{'s' if count != 1 else ''})"))
+        scores.append(md(f"here {one_decimal(result.server_mean)}/10 ({votes_word(count)})"))
     if drama.community_score is not None:
         scores.append(md(f"community {one_decimal(drama.community_score)}/10"))
     lines.append(concat(*scores, sep=" · ") if scores else md("no scores yet"))
