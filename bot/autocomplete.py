@@ -11,12 +11,18 @@ TITLE_CUTOFF = 50  # rapidfuzz score (0-100) below which a title is not offered
 TITLE_MARGIN = 25  # nor one this far below the best match (keeps typo matches, drops noise)
 
 
+def choice(name: str, value: str) -> app_commands.Choice[str]:
+    """An autocomplete choice within Discord's limits: name and value cut to 100 characters."""
+    name = name if len(name) <= limits.CHOICE_NAME else name[: limits.CHOICE_NAME - 1] + "…"
+    return app_commands.Choice(name=name, value=value[: limits.CHOICE_NAME])
+
+
 def title_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[str]]:
     """Up to 25 typo-tolerant title matches (rapidfuzz) for `current`; the value is the drama id."""
     ranked = catalog.ranked(current, limit=limits.AUTOCOMPLETE_CHOICES, cutoff=TITLE_CUTOFF)
     best = ranked[0][2] if ranked else 0.0
     return [
-        app_commands.Choice(name=label, value=drama_id)
+        choice(label, drama_id)
         for label, drama_id, score in ranked
         if score >= best - TITLE_MARGIN
     ]
@@ -31,5 +37,5 @@ def character_choices(drama: Drama | None, current: str) -> list[app_commands.Ch
     for character in drama.characters:
         names = (character.name, *character.aliases)
         if not key or any(key in n.casefold() for n in names):
-            out.append(app_commands.Choice(name=character.name[: limits.CHOICE_NAME], value=character.name[:100]))
+            out.append(choice(character.name, character.name))
     return out[: limits.AUTOCOMPLETE_CHOICES]

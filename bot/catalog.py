@@ -11,12 +11,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
+import fnmatch
 import re
 import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,7 @@ class Drama:
         episodes: episode count when known.
         network: original broadcasters; platforms: where to watch now.
         genres, tags: genre words and descriptive tags (facts, not prose).
+        spoiler_tags: tags that give the plot away (see `SpoilerTags`): shown only in spoiler tags.
         starring: lead actors. community_score: 0-10 with its source named in community_source.
         source: the file the entry came from (for error messages).
     """
@@ -177,6 +179,7 @@ class Drama:
     platforms: tuple[str, ...] = ()
     genres: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    spoiler_tags: tuple[str, ...] = ()
     starring: tuple[str, ...] = ()
     cast: tuple[str, ...] = ()
     review: Review | None = None
@@ -393,6 +396,40 @@ PARTIAL_WEIGHT = 0.9
 MAX_WORD_CANDIDATES = 600  # names (most shared words first) given to the slower scorers
 
 
+class SpoilerTags:
+    """Which tags give the plot away, from `data/spoiler-tags.toml` (case-insensitive fnmatch patterns)."""
+
+    def __init__(self, patterns: Iterable[str] = ()) -> None:
+        self.patterns = tuple(p.casefold() for p in patterns)
+
+    @classmethod
+    def load(cls, path: Path) -> SpoilerTags:
+        """Read `patterns = [...]` from `path`. Raises CatalogError naming the file and field."""
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except OSError as exc:
+            raise CatalogError(str(path), "", f"cannot read the spoiler tag list: {exc.strerror or exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(str(path), "", f"not valid TOML: {exc}") from exc
+        fields = _Fields(data, str(path), "")
+        patterns = fields.strings("patterns")
+        fields.done()
+        return cls(patterns)
+
+    def is_spoiler(self, tag: str) -> bool:
+        key = tag.casefold()
+        return any(fnmatch.fnmatchcase(key, pattern) for pattern in self.patterns)
+
+    def apply(self, drama: Drama) -> Drama:
+        """`drama` with its plot-revealing tags moved from `tags` to `spoiler_tags`."""
+        hidden = tuple(t for t in drama.tags if self.is_spoiler(t))
+        if not hidden:
+            return drama
+        return replace(drama, tags=tuple(t for t in drama.tags if t not in hidden),
+                       spoiler_tags=tuple(dict.fromkeys((*drama.spoiler_tags, *hidden))))
+
+
 # --------------------------------------------------------------------------- loading
 
 def load_catalog(directory: Path) -> Catalog:
@@ -488,6 +525,7 @@ def parse_drama(data: dict[str, Any], source: str) -> Drama:
         platforms=root.strings("platforms"),
         genres=root.strings("genres"),
         tags=root.strings("tags"),
+        spoiler_tags=root.strings("spoiler_tags"),
         starring=root.strings("starring"),
         cast=root.strings("cast"),
         review=review,

@@ -78,8 +78,11 @@ def main(argv: Sequence[str]) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Ramen has no voice features; discord.py's start-up warning about voice libraries is noise.
+    logging.getLogger("discord.client").addFilter(lambda r: "voice will NOT be supported" not in r.getMessage())
     if verb == "auto":
-        verb = "run" if settings.discord_token else "console"
+        # --exec lines are console input: with them, auto means the console even when a token is set.
+        verb = "run" if settings.discord_token and not args.execute else "console"
     if verb == "run" and not settings.discord_token:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
@@ -148,6 +151,7 @@ def build_catalog(settings: Settings) -> Catalog:
 
 
 async def _run(settings: Settings, catalog: Catalog) -> int:
+    import aiohttp
     import discord
 
     from bot.client import RamenBot
@@ -166,6 +170,10 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
                 print("Discord refused a privileged intent; Ramen should need none. Please report this.",
                       file=sys.stderr)
                 return EXIT_CONFIG
+            except (aiohttp.ClientError, OSError) as exc:
+                print(f"Could not reach Discord ({exc.__class__.__name__}: {exc}). Check the network and try again; "
+                      "scripts/run --exec \"/drama title:Run On\" works offline.", file=sys.stderr)
+                return 1
     finally:
         await storage.close()
     return 0

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.catalog import Catalog, CatalogError, Drama, load_drama_file, normalize
+from bot.catalog import Catalog, CatalogError, Drama, SpoilerTags, load_drama_file, normalize
 
 #: Every column of the format, in the operator file's order. Unknown extra columns are ignored.
 CSV_COLUMNS = (
@@ -104,15 +104,24 @@ class _BadRow(Exception):
     """Internal: a value that makes the whole row unusable."""
 
 
+SLUG_MAX = 80  # leaves room for "-<year>" and "-<n>" within Discord's 100-character choice values
+
+
 def slug_for(title: str) -> str:
     """A lowercase ASCII slug for `title`: "It's Okay to Not Be Okay" -> "its-okay-to-not-be-okay".
 
     Apostrophes are dropped, accents folded, other punctuation becomes a hyphen. A title with no
-    Latin letters or digits gets "drama-" plus 8 hex digits of its SHA-1, so ids stay deterministic.
+    Latin letters or digits gets "drama-" plus 8 hex digits of its SHA-1, so ids stay deterministic;
+    a slug over `SLUG_MAX` characters is cut and ends in those 8 hex digits instead.
     """
     folded = normalize(title.replace("'", "").replace("\u2019", ""))
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    return slug or "drama-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    if not slug:
+        return "drama-" + digest
+    if len(slug) > SLUG_MAX:  # ids travel as autocomplete values (≤ 100 characters, with room for -year-n)
+        return f"{slug[: SLUG_MAX - 9].rstrip('-')}-{digest}"
+    return slug
 
 
 # --------------------------------------------------------------------------- loading
@@ -451,11 +460,13 @@ def load_toml_entries(catalog_dir: Path) -> list[Drama]:
     return [load_drama_file(path) for path in sorted(catalog_dir.glob("*.toml"))]
 
 
-def build_catalog(catalog_dir: Path, csv_path: Path | None) -> tuple[Catalog, list[RowProblem]]:
+def build_catalog(catalog_dir: Path, csv_path: Path | None,
+                  spoiler_tags: SpoilerTags | None = None) -> tuple[Catalog, list[RowProblem]]:
     """The start-up catalog: TOML entries from `catalog_dir`, plus the CSV at `csv_path` when given.
 
     TOML entries and CSV rows for the same show merge (see `merge`). Bad CSV rows are skipped
-    and returned as problems for the caller to log; they never stop start-up.
+    and returned as problems for the caller to log; they never stop start-up. Tags that give the
+    plot away move to `Drama.spoiler_tags` (default list: `data/spoiler-tags.toml`).
 
     Returns:
         (the catalog, the CSV's row problems in file order; empty without a CSV).
@@ -473,7 +484,14 @@ def build_catalog(catalog_dir: Path, csv_path: Path | None) -> tuple[Catalog, li
         rows, problems = list(loaded.dramas), list(loaded.problems)
     if not entries and not rows:
         raise CatalogError(str(catalog_dir), "", "no *.toml drama entries in the catalog folder and no CSV rows")
-    return Catalog(merge(entries, rows)), problems
+    if spoiler_tags is None:
+        spoiler_tags = SpoilerTags.load(default_spoiler_tags_path())
+    return Catalog(spoiler_tags.apply(d) for d in merge(entries, rows)), problems
+
+
+def default_spoiler_tags_path() -> Path:
+    """The bundled list of plot-revealing tags, `data/spoiler-tags.toml`, resolved from the package."""
+    return default_catalog_dir().parent / "spoiler-tags.toml"
 
 
 def import_csv_main(argv: list[str]) -> int:

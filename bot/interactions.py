@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import discord
 
+from bot import limits
+
 NO_PINGS = discord.AllowedMentions.none()
 
 
@@ -23,7 +25,8 @@ async def respond(
     """
     kwargs: dict = {"ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
     if content is not None:
-        kwargs["content"] = content
+        # Renderers keep content short; this is the last guard of Discord's 2000-character limit.
+        kwargs["content"] = content if len(content) <= limits.CONTENT else content[: limits.CONTENT - 1] + "…"
     if embed is not None:
         kwargs["embed"] = embed
     if view is not None:

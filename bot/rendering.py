@@ -209,10 +209,14 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
         draft.add_field("Community score", [concat(score, plain(source, 200))], inline=True)
     if drama.tags:
         draft.add_field("Tags", [listing(drama.tags)])
+    if drama.spoiler_tags:
+        draft.add_field("Spoiler tags", [spoiler(", ".join(drama.spoiler_tags), limits.FIELD_VALUE)])
     safe_likes = [i for i in drama.liked if not i.is_spoiler]
     if safe_likes:
         draft.add_field("The reviewer liked", [concat(md("• "), plain(i.head, 200)) for i in safe_likes])
-    draft.footer = "No spoilers here · /characters · /shouldiwatch · /spoilers"
+    hidden = drama.spoiler_tags or any(f.is_spoiler for f in drama.premise)
+    draft.footer = ("Spoilers stay behind black bars" if hidden else "No spoilers here") + \
+        " · /characters · /shouldiwatch · /spoilers"
     return draft.build()
 
 
@@ -454,6 +458,14 @@ def vote_ack(drama: Drama, score: int, server: ScoreSummary) -> str:
 
 
 # --------------------------------------------------------------------------- messages
+
+def unknown_character(drama: Drama, name: str, suggestions: Sequence[str]) -> str:
+    """Content for an unknown `/characters name:`: closest names, then the cast (≤ 2000 chars)."""
+    hint = f" Did you mean {' or '.join(f'**{plain(n, 100)}**' for n in suggestions[:3])}?" if suggestions else ""
+    known = ", ".join(c.name for c in drama.characters) or "none yet"
+    return (f"{plain(drama.title, 200)} has no character called “{plain(name, 100)}”.{hint} "
+            f"Characters: {plain(known, 1000)}.")
+
 
 def did_you_mean(query: str, suggestions: Sequence[str]) -> str:
     """Content for an unknown title: 'No drama called “…”; did you mean …?' (≤ 2000 chars)."""

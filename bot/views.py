@@ -8,6 +8,7 @@ import discord
 
 from bot import limits
 from bot.catalog import Drama, Role
+from bot.errors import handle_app_command_error
 from bot.interactions import NO_PINGS, respond
 from bot.recommend import PAGE_SIZE, Recommendation
 from bot.rendering import character_embed, recommend_embed
@@ -47,6 +48,10 @@ class ExpiringView(discord.ui.View):
     def __init__(self, *, timeout: float = VIEW_TIMEOUT) -> None:
         super().__init__(timeout=timeout)
         self.origin: discord.Interaction | None = None
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        # The same one error path as app commands: a clear ephemeral answer, bugs logged.
+        await handle_app_command_error(interaction, error)
 
     async def on_timeout(self) -> None:
         for item in self.children:

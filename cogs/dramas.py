@@ -52,13 +52,7 @@ class DramasCog(commands.Cog):
         if name:
             character = show.character(name)
             if character is None:
-                close = show.similar_characters(name)
-                hint = f" Did you mean {' or '.join(f'**{plain(n, 100)}**' for n in close)}?" if close else ""
-                known = ", ".join(c.name for c in show.characters) or "none yet"
-                raise UserFacingError(
-                    f"{plain(show.title, 200)} has no character called “{plain(name, 100)}”.{hint} "
-                    f"Characters: {plain(known, 1500)}."
-                )
+                raise UserFacingError(rendering.unknown_character(show, name, show.similar_characters(name)))
             await respond(interaction, embed=rendering.character_embed(show, character))
             return
         if not show.characters:

@@ -34,7 +34,7 @@ SERVER_CHART_SIZE = 100_000
 
 
 def _choices(values: list[str]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=v[: limits.CHOICE_NAME], value=v[:100]) for v in values]
+    return [autocomplete.choice(v, v) for v in values]
 
 
 class RecommendCog(commands.Cog):

@@ -430,20 +430,22 @@ def test_short_watch_tag_matches_episode_count() -> None:
 
 @needs_real_csv
 def test_starter_entries_agree_with_the_shared_csv() -> None:
+    """Found by name alone, so a wrong year fails instead of silently finding no row."""
     rows = load_csv(REAL_CSV).dramas
-    by_key: dict[tuple[str, int | None], list[Drama]] = {}
+    by_name: dict[str, dict[str, Drama]] = {}
     for row in rows:
         for name in row.names:
-            by_key.setdefault((normalize(name), row.year), []).append(row)
+            by_name.setdefault(normalize(name), {})[row.id] = row
     found = 0
     for drama in _starter_entries():
-        matches = {r.id: r for n in drama.names for r in by_key.get((normalize(n), drama.year), [])}
-        if not matches:
-            continue
+        candidates = {i: r for n in drama.names for i, r in by_name.get(normalize(n), {}).items()}
+        if not candidates:
+            continue  # not in the CSV: nothing to check against
         found += 1
-        assert len(matches) == 1, (drama.id, sorted(matches))
-        (row,) = matches.values()
-        assert row.year == drama.year, drama.id
+        same_year = [r for r in candidates.values() if r.year == drama.year]
+        assert same_year, (drama.id, drama.year, sorted((r.id, r.year) for r in candidates.values()))
+        assert len(same_year) == 1, (drama.id, [r.id for r in same_year])
+        (row,) = same_year
         assert row.episodes == drama.episodes, (drama.id, row.episodes, drama.episodes)
         if drama.aired_start and row.aired_start:
             assert row.aired_start == drama.aired_start, drama.id
@@ -495,3 +497,30 @@ def test_import_csv_main_on_the_real_csv(capsys: pytest.CaptureFixture[str]) -> 
     assert f"{REAL_ROWS} rows read, {REAL_ROWS} dramas would load, 0 skipped" in out
     assert "run-on <- line" in out
     assert "No row problems." in out
+
+
+def test_plot_revealing_csv_tags_become_spoiler_tags(shared_csv: Path) -> None:
+    from bot.recommend import Recommender
+
+    catalog, _ = build_catalog(CATALOG_DIR, shared_csv)
+    everywhere = [t.casefold() for d in catalog for t in d.tags]
+    assert "death" not in everywhere and "birth secret" not in everywhere
+    assert not any(t.startswith("death of ") for t in everywhere)
+    hidden = [d for d in catalog if any(t.casefold() == "death" for t in d.spoiler_tags)]
+    assert len(hidden) >= 140  # 146 rows of the shared CSV carry the tag "Death" (counted with csv.DictReader)
+    recommender = Recommender(catalog)
+    assert "death" not in {t.casefold() for t in recommender.tags}
+    assert recommender.recommend(tag="Death", limit=5) == []
+
+
+def test_long_titles_get_ids_that_fit_discords_choice_values(tmp_path: Path) -> None:
+    from bot.autocomplete import title_choices
+
+    long_title = "The Very Long Title Of A Drama " * 5  # 155 characters
+    path = _write(tmp_path, [HEADER, _row(title=long_title), _row(title=long_title, year="2022")])
+    dramas = load_csv(path).dramas
+    assert len(dramas) == 2 and len({d.id for d in dramas}) == 2
+    assert all(len(d.id) <= 100 for d in dramas)
+    choices = title_choices(Catalog(dramas), "very long title")
+    assert len(choices) == 2
+    assert all(len(c.value) <= 100 and len(c.name) <= 100 for c in choices)

@@ -130,3 +130,19 @@ async def test_drama_in_a_dm_has_no_server_score(cog):
     inter = make_interaction(guild_id=None)
     await cog.drama.callback(cog, inter, title="Run On")
     assert "Server's ramen" not in {f.name for f in inter.sent[0].embed.fields}
+
+
+async def test_replies_never_exceed_discords_content_limit():
+    from bot.interactions import respond
+
+    inter = make_interaction()
+    await respond(inter, content="x" * 5000, ephemeral=True)
+    assert len(inter.sent[0].content) == 2000 and inter.sent[0].content.endswith("…")
+
+
+def test_unknown_character_message_fits_with_a_huge_cast():
+    from bot.catalog import Character, Drama, Role
+    from bot.rendering import unknown_character
+
+    drama = Drama(id="x", title="T" * 300, characters=tuple(Character("N" * 90 + str(i), Role.LEAD) for i in range(60)))
+    assert len(unknown_character(drama, "z" * 500, ["N" * 200] * 3)) <= 2000

@@ -186,3 +186,16 @@ def test_rendering_verdict_for_facts_only_entry_uses_tags():
     assert answer(drama, "short watch").fit is Fit.YES  # 8 episodes <= 12
     with pytest.raises(ValueError):
         answer(drama, "zombies")
+
+
+def test_rendering_spoiler_tags_only_inside_spoiler_markup():
+    from bot.catalog import SpoilerTags
+
+    drama = SpoilerTags(["death of *", "death"]).apply(
+        Drama(id="x", title="X", tags=("healing", "Death Of A Mother", "Death"), community_score=8.0))
+    assert drama.tags == ("healing",) and drama.spoiler_tags == ("Death Of A Mother", "Death")
+    embed = drama_embed(drama)
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Spoiler tags"] == "||Death Of A Mother, Death||"
+    assert "Death" not in visible_text(embed)
+    assert embed.footer.text.startswith("Spoilers stay behind black bars")
