@@ -26,10 +26,9 @@ Ranking (the documented weights)
                    community score (`drama.community_score`, MyDramaList, weight COMMUNITY_WEIGHT),
                    averaged over the ones present (weights renormalized); QUALITY_PRIOR (6.0/10,
                    the ratings prior) when neither is known;
-        server     this guild's damped mean (`Storage.top_dramas(...).weighted_mean`, n votes),
-                   re-centred on the drama's base: quality = (C · base + n · plain mean / 10) / (C + n)
-                   with C = PRIOR_WEIGHT (5 votes, as in /ratings). The plain mean is recovered from
-                   the damped one, which `Storage` computes with the prior PRIOR_MEAN (6.0) and C.
+        server     this guild's votes (plain mean in bowls, n votes: `Storage.top_dramas` rows), damped
+                   towards the drama's base: quality = (C · base + n · mean / 10) / (C + n) with
+                   C = PRIOR_WEIGHT (5 votes, as in /ratings).
     So a missing signal is left out rather than counted as a zero, a show without reviewer or
     community score is ranked by exactly the /ratings damped mean, and a lone vote moves a show
     only 1/6 of the way from what is already known about it towards that vote: one 10 lifts a
@@ -194,7 +193,7 @@ class Recommendation:
     @property
     def server_mean(self) -> float | None:
         """The plain mean of this guild's votes (bowls), or None without votes."""
-        return plain_mean(*self.server) if self.server is not None else None
+        return self.server[0] if self.server is not None and self.server[1] > 0 else None
 
 
 def base_quality(drama: Drama) -> float:
@@ -216,27 +215,14 @@ def quality(drama: Drama, server: tuple[float, int] | None = None, *, base: floa
     """The quality blend of `drama`, 0..1 (see the module docstring).
 
     Args:
-        server: (damped mean in bowls, votes) in this guild, as `Storage.top_dramas` computes it
-            (prior PRIOR_MEAN, weight PRIOR_WEIGHT), or None.
+        server: (plain mean in bowls, votes) in this guild, or None.
         base: `base_quality(drama)` when the caller has it already.
     """
     base = base_quality(drama) if base is None else base
     if server is None or server[1] <= 0:
         return base
-    votes = server[1]
-    mean = plain_mean(*server)
+    mean, votes = server
     return min(1.0, max(0.0, (PRIOR_WEIGHT * base + votes * mean / 10) / (PRIOR_WEIGHT + votes)))
-
-
-def plain_mean(damped: float, votes: int) -> float:
-    """The plain mean of `votes` scores (bowls) from their damped mean, as `Storage.top_dramas` damps it.
-
-    damped = (PRIOR_WEIGHT · PRIOR_MEAN + Σ scores) / (PRIOR_WEIGHT + votes), so
-    Σ scores = damped · (PRIOR_WEIGHT + votes) − PRIOR_WEIGHT · PRIOR_MEAN. Raises ValueError for votes ≤ 0.
-    """
-    if votes <= 0:
-        raise ValueError("a mean needs at least one vote")
-    return (damped * (PRIOR_WEIGHT + votes) - PRIOR_WEIGHT * PRIOR_MEAN) / votes
 
 
 def _unique_folded(values: Iterable[str]) -> list[str]:
@@ -399,7 +385,7 @@ class Recommender:
             likes: shows the member likes (catalog dramas); they are never recommended themselves.
             genre, tag, max_episodes, platform: filters (see the module docstring); None = any.
             exclude: drama ids to leave out (e.g. the ones the member has already rated).
-            server_scores: drama id → (damped mean 1..10, votes) for this guild; empty in a DM.
+            server_scores: drama id → (plain mean 1..10, votes) for this guild; empty in a DM.
             limit: at most this many results (None: all that qualify).
 
         Returns:
@@ -476,7 +462,7 @@ class Recommender:
             return "shared tags: " + ", ".join(shared[:MAX_REASON_TAGS])
         if server is not None and server[1] > 0:
             votes = "vote" if server[1] == 1 else "votes"
-            return f"members here rate it {one_decimal(plain_mean(*server))} ({server[1]} {votes})"
+            return f"members here rate it {one_decimal(server[0])} ({server[1]} {votes})"
         if liked:
             liked_genres = {normalize(g) for d in liked for g in d.genres}
             genres = [g for g in drama.genres if normalize(g) in liked_genres]

@@ -74,7 +74,7 @@ class RecommendCog(commands.Cog):
             votes = await self.storage.member_votes(interaction.guild_id, interaction.user.id)
             exclude = {v.drama_id for v in votes}
             chart = await self.storage.top_dramas(interaction.guild_id, SERVER_CHART_SIZE)
-            server_scores = {row.drama_id: (row.weighted_mean, row.count) for row in chart}
+            server_scores = {row.drama_id: (row.mean, row.count) for row in chart}
             if not like and not filters:
                 stand_ins = (self.catalog.get(i) for i in stand_in_likes((v.drama_id, v.score) for v in votes))
                 request.likes = [d for d in stand_ins if d is not None]

@@ -26,7 +26,6 @@ from bot.recommend import (
     first_emptying_filter,
     matching_terms,
     no_match_message,
-    plain_mean,
     quality,
     stand_in_likes,
 )
@@ -105,16 +104,15 @@ def test_quality_blends_present_signals_and_ignores_missing_ones():
     # base = (0.6 · 0.8 + 0.4 · 0.9) / (0.6 + 0.4) = 0.48 + 0.36 = 0.84
     assert base_quality(reviewed) == pytest.approx(0.84)
     assert quality(reviewed) == pytest.approx(0.84)
-    # Five votes of 10: damped mean (5 · 6 + 50) / (5 + 5) = 8.0. quality = (5 · 0.84 + 5 · 1.0) / 10 = 0.92
-    assert plain_mean(8.0, 5) == pytest.approx(10.0)
-    assert quality(reviewed, (8.0, 5)) == pytest.approx(0.92)
-    # One lone 10 (damped 40/6 = 6.67) moves it 1/6 of the way up, never down towards 6.0: (5 · 0.84 + 1) / 6
-    assert quality(reviewed, (40 / 6, 1)) == pytest.approx(0.866667, abs=1e-6)
+    # Five votes of 10 (mean 10.0): quality = (5 · 0.84 + 5 · 1.0) / 10 = 0.92
+    assert quality(reviewed, (10.0, 5)) == pytest.approx(0.92)
+    # One lone 10 moves it 1/6 of the way up, never down towards 6.0: (5 · 0.84 + 1) / 6
+    assert quality(reviewed, (10.0, 1)) == pytest.approx(0.866667, abs=1e-6)
     # A missing review or server score is not a zero: community 9.0 alone gives 0.9.
     assert quality(Drama(id="x", title="X", community_score=9.0)) == pytest.approx(0.9)
     # Nothing known: the prior 0.6, and server votes then give exactly the /ratings damped mean / 10.
     assert quality(Drama(id="y", title="Y")) == QUALITY_PRIOR
-    assert quality(Drama(id="y", title="Y"), (40 / 6, 1)) == pytest.approx(40 / 60)
+    assert quality(Drama(id="y", title="Y"), (10.0, 1)) == pytest.approx(40 / 60)  # (5 · 6 + 10) / 6 / 10
 
 
 def test_recommend_without_likes_ranks_by_quality_with_ties_by_title():
@@ -125,8 +123,8 @@ def test_recommend_without_likes_ranks_by_quality_with_ties_by_title():
     ]
     results = Recommender(dramas).recommend()
     assert [r.drama.id for r in results] == ["m", "a", "z"]  # 0.9, then the 0.8 tie by folded title
-    # 40 votes of 10 for Zulu: damped (30 + 400) / 45 = 9.56; quality (5 · 0.8 + 40 · 1.0) / 45 = 0.978.
-    server = Recommender(dramas).recommend(server_scores={"z": (430 / 45, 40)})
+    # 40 votes of 10 for Zulu: quality (5 · 0.8 + 40 · 1.0) / 45 = 0.978.
+    server = Recommender(dramas).recommend(server_scores={"z": (10.0, 40)})
     assert server[0].drama.id == "z" and server[0].reason == "members here rate it 10.0 (40 votes)"
     assert server[0].score == pytest.approx(44 / 45)
 
@@ -326,7 +324,7 @@ async def test_cog_without_options_or_ratings_shows_the_best_rated(cog, storage)
     top = sent.view.results[0]
     # Community 9.2 and one 10 here: (5 · 0.92 + 1 · 1.0) / 6 = 0.9333, above every 9.2 or less.
     assert top.drama.id == "move-to-heaven" and top.score == pytest.approx(0.933333, abs=1e-6)
-    assert top.server == pytest.approx((40 / 6, 1))
+    assert top.server == (10.0, 1)  # one vote of 10: plain mean 10.0
     assert top.reason == "members here rate it 10.0 (1 vote)"
     assert "here 10.0/10 (1 vote)" in sent.embed.fields[0].value
 
