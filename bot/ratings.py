@@ -95,26 +95,6 @@ def reactions_by_member(
     return {user_id: frozenset(found) for user_id, found in scores.items()}
 
 
-def votes_from_reactions(
-    reactions: Mapping[str, Iterable[int]],
-    bot_user_id: int | None = None,
-    current: Mapping[int, int] | None = None,
-) -> dict[int, int]:
-    """One score per member from a prompt's reactions: user id → score 1..10.
-
-    A member may hold several keycaps on a prompt when the bot cannot remove superseded ones,
-    and REST does not say in which order they were added. The rule, deterministic: if the
-    member's current stored vote (`current`, user id → score) is among their keycaps, it stays;
-    otherwise the highest keycap counts. Arguments are as for `reactions_by_member`.
-    """
-    current = current or {}
-    votes: dict[int, int] = {}
-    for user_id, scores in reactions_by_member(reactions, bot_user_id).items():
-        kept = current.get(user_id)
-        votes[user_id] = kept if kept in scores else max(scores)
-    return votes
-
-
 def one_decimal(value: float) -> str:
     """`value` to one decimal, halves rounded up as people do by hand: 5.25 → "5.3", 6.75 → "6.8".
 

@@ -29,7 +29,7 @@ from typing import Any, Self
 
 import aiosqlite
 
-from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT
+from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT, bayesian_mean
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MAX_SCORE = 10
@@ -439,7 +439,7 @@ class Storage:
                 count=count,
                 total=total,
                 mean=total / count,
-                weighted_mean=float((prior + total) / (Fraction(prior_weight) + count)),
+                weighted_mean=bayesian_mean(total, count, prior_mean, prior_weight),
             )
             for rank, (drama_id, count, total) in enumerate(ranked, start=1)
         ]

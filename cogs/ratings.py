@@ -16,7 +16,14 @@ from bot import autocomplete, rendering
 from bot.catalog import Catalog
 from bot.errors import UserFacingError
 from bot.interactions import respond
-from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT, RATING_EMOJI, reactions_by_member, score_for_emoji
+from bot.ratings import (
+    PRIOR_MEAN,
+    PRIOR_WEIGHT,
+    RATING_EMOJI,
+    emoji_for_score,
+    reactions_by_member,
+    score_for_emoji,
+)
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -166,7 +173,7 @@ class RatingsCog(commands.Cog):
         channel = self.bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
         message = channel.get_partial_message(prompt.message_id)
         try:
-            await message.remove_reaction(RATING_EMOJI[old_score - 1], discord.Object(id=user_id))
+            await message.remove_reaction(emoji_for_score(old_score), discord.Object(id=user_id))
         except discord.HTTPException as exc:
             log.debug("left the superseded reaction on %s (%s)", prompt.message_id, exc)
 

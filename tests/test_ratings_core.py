@@ -11,7 +11,6 @@ from bot.ratings import (
     emoji_for_score,
     reactions_by_member,
     score_for_emoji,
-    votes_from_reactions,
 )
 
 BOT = 999
@@ -85,20 +84,6 @@ def test_reactions_by_member_merges_spellings_and_skips_bot_and_foreign_emoji():
 
 def test_reactions_by_member_of_only_the_bot_is_empty():
     assert reactions_by_member({e: [BOT] for e in RATING_EMOJI}, BOT) == {}
-
-
-def test_votes_from_reactions_one_keycap_is_the_vote():
-    assert votes_from_reactions({"3️⃣": [1], "9️⃣": [2, BOT]}, BOT) == {1: 3, 2: 9}
-
-
-def test_votes_from_reactions_several_keycaps_take_the_highest():
-    assert votes_from_reactions({"3️⃣": [1], "7️⃣": [1], "5️⃣": [1]}, BOT) == {1: 7}
-
-
-def test_votes_from_reactions_keeps_the_current_vote_when_it_is_still_there():
-    reactions = {"3️⃣": [1, 2], "7️⃣": [1, 2]}
-    # Member 1's stored vote is 3 and still reacted: it stays. Member 2's stored 5 is gone: highest.
-    assert votes_from_reactions(reactions, BOT, current={1: 3, 2: 5}) == {1: 3, 2: 7}
 
 
 def test_one_decimal_rounds_halves_up_like_people_do():
