@@ -432,20 +432,29 @@ class SpoilerTags:
 
 # --------------------------------------------------------------------------- loading
 
-def load_catalog(directory: Path) -> Catalog:
-    """Load and validate every `*.toml` file in `directory` (sorted by name).
+def load_entries(directory: Path) -> list[Drama]:
+    """Load and validate every `*.toml` entry in `directory` (sorted by file name); may be empty.
 
     Raises:
-        CatalogError: the folder is missing or empty, or a file has a syntax error, a missing or
-            mistyped field, a bad date, a rating outside 0-10, an unknown spoiler level or a
-            duplicate id. The message names the file and the field.
+        CatalogError: the folder is missing, or a file has a syntax error, a missing or mistyped
+            field, a bad date, a rating outside 0-10 or an unknown spoiler level. The message
+            names the file and the field.
     """
     if not directory.is_dir():
         raise CatalogError(str(directory), "", "catalog folder not found (set CATALOG_DIR)")
-    files = sorted(directory.glob("*.toml"))
-    if not files:
+    return [load_drama_file(path) for path in sorted(directory.glob("*.toml"))]
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """A catalog of the TOML entries in `directory` alone (no CSV, see `bot.csv_catalog.build_catalog`).
+
+    Raises:
+        CatalogError: as `load_entries`, or the folder has no entry, or two entries share an id.
+    """
+    entries = load_entries(directory)
+    if not entries:
         raise CatalogError(str(directory), "", "no *.toml drama entries in the catalog folder")
-    return Catalog(load_drama_file(path) for path in files)
+    return Catalog(entries)
 
 
 def load_drama_file(path: Path) -> Drama:

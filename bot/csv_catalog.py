@@ -35,7 +35,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.catalog import Catalog, CatalogError, Drama, SpoilerTags, load_drama_file, normalize
+from bot.catalog import Catalog, CatalogError, Drama, SpoilerTags, load_entries, normalize
+from bot.config import DEFAULT_CATALOG_DIR
 
 #: Every column of the format, in the operator file's order. Unknown extra columns are ignored.
 CSV_COLUMNS = (
@@ -444,22 +445,6 @@ def _merge_pair(entry: Drama, row: Drama) -> Drama:
 # --------------------------------------------------------------------------- start-up and CLI
 
 
-def default_catalog_dir() -> Path:
-    """The bundled `data/dramas` folder, resolved from the package (not the working directory)."""
-    return Path(__file__).resolve().parent.parent / "data" / "dramas"
-
-
-def load_toml_entries(catalog_dir: Path) -> list[Drama]:
-    """Every `*.toml` entry in `catalog_dir` (sorted by file name), validated by `bot.catalog`.
-
-    Raises:
-        CatalogError: the folder is missing, or a file breaks a catalog rule (names file and field).
-    """
-    if not catalog_dir.is_dir():
-        raise CatalogError(str(catalog_dir), "", "catalog folder not found (set CATALOG_DIR)")
-    return [load_drama_file(path) for path in sorted(catalog_dir.glob("*.toml"))]
-
-
 def build_catalog(catalog_dir: Path, csv_path: Path | None,
                   spoiler_tags: SpoilerTags | None = None) -> tuple[Catalog, list[RowProblem]]:
     """The start-up catalog: TOML entries from `catalog_dir`, plus the CSV at `csv_path` when given.
@@ -476,7 +461,7 @@ def build_catalog(catalog_dir: Path, csv_path: Path | None,
             unreadable or lacks a required column; two TOML entries share an id; or there is no
             drama at all (an empty folder and no CSV rows).
     """
-    entries = load_toml_entries(catalog_dir)
+    entries = load_entries(catalog_dir)
     problems: list[RowProblem] = []
     rows: list[Drama] = []
     if csv_path is not None:
@@ -491,7 +476,7 @@ def build_catalog(catalog_dir: Path, csv_path: Path | None,
 
 def default_spoiler_tags_path() -> Path:
     """The bundled list of plot-revealing tags, `data/spoiler-tags.toml`, resolved from the package."""
-    return default_catalog_dir().parent / "spoiler-tags.toml"
+    return DEFAULT_CATALOG_DIR.parent / "spoiler-tags.toml"
 
 
 def import_csv_main(argv: list[str]) -> int:
@@ -521,9 +506,9 @@ def import_csv_main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"{path}: {loaded.rows} rows read, {len(loaded.dramas)} dramas would load, {loaded.skipped} skipped.")
-    catalog_dir = default_catalog_dir()
+    catalog_dir = DEFAULT_CATALOG_DIR
     try:
-        entries = load_toml_entries(catalog_dir)
+        entries = load_entries(catalog_dir)
     except CatalogError as exc:
         print(f"note: could not compare with the TOML entries: {exc}")
     else:

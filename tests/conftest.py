@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.catalog import Catalog, load_catalog
+from bot.catalog import Catalog
 from bot.config import PROJECT_ROOT
 
 SHARED = Path(os.environ.get("RAMEN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
@@ -20,7 +20,10 @@ REVIEW_RUN_ON = SHARED / "reviews" / "run-on-full-review.txt"
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
-    return load_catalog(CATALOG_DIR)
+    """The bundled catalog, built the way start-up builds it (TOML entries, spoiler tags, no CSV)."""
+    from bot.csv_catalog import build_catalog
+
+    return build_catalog(CATALOG_DIR, None)[0]
 
 
 @pytest.fixture(scope="session")

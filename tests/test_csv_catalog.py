@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Catalog, CatalogError, Drama, Review, load_catalog, normalize
+from bot.catalog import Catalog, CatalogError, Drama, Review, load_catalog, load_entries, normalize
 from bot.csv_catalog import (
     CSV_COLUMNS,
     RowProblem,
     build_catalog,
     import_csv_main,
     load_csv,
-    load_toml_entries,
     merge,
     slug_for,
 )
@@ -69,7 +68,7 @@ def _vocabulary() -> set[str]:
 
 
 def _starter_entries() -> list[Drama]:
-    return [d for d in load_toml_entries(CATALOG_DIR) if not d.is_reviewed]
+    return [d for d in load_entries(CATALOG_DIR) if not d.is_reviewed]
 
 
 # --------------------------------------------------------------------------- load_csv
@@ -366,7 +365,7 @@ def test_real_csv_run_on_merges_review_and_row() -> None:
     assert run_on.community_score == pytest.approx(8.3)
     assert "MyDramaList" in (run_on.community_source or "")
     assert "Yim Si Wan" in run_on.cast and "Kang Tae Oh" in run_on.cast
-    toml_run_on = next(d for d in load_toml_entries(CATALOG_DIR) if d.id == "run-on")
+    toml_run_on = next(d for d in load_entries(CATALOG_DIR) if d.id == "run-on")
     assert run_on.tags[: len(toml_run_on.tags)] == toml_run_on.tags
     assert "Multiple Couples" not in run_on.tags  # same tag as "multiple couples", kept once
     assert "Strong Female Lead" in run_on.tags
@@ -378,7 +377,7 @@ def test_real_csv_run_on_merges_review_and_row() -> None:
 @needs_real_csv
 def test_real_csv_catalog_size_counts_each_show_once() -> None:
     catalog, _ = build_catalog(CATALOG_DIR, REAL_CSV)
-    entries = load_toml_entries(CATALOG_DIR)
+    entries = load_entries(CATALOG_DIR)
     rows = load_csv(REAL_CSV).dramas
     toml_keys = {(normalize(n), d.year) for d in entries for n in d.names}
     merged = sum(1 for r in rows if any((normalize(n), r.year) in toml_keys for n in r.names))
@@ -418,12 +417,12 @@ def test_every_catalog_entry_uses_the_tag_vocabulary() -> None:
 
     assert "slow-burn romance" in vocabulary
     assert all(tag == tag.lower() for tag in vocabulary)
-    for drama in load_toml_entries(CATALOG_DIR):
+    for drama in load_entries(CATALOG_DIR):
         assert set(drama.tags) <= vocabulary, (drama.id, sorted(set(drama.tags) - vocabulary))
 
 
 def test_short_watch_tag_matches_episode_count() -> None:
-    for drama in load_toml_entries(CATALOG_DIR):
+    for drama in load_entries(CATALOG_DIR):
         if drama.episodes is not None:
             assert ("short watch" in drama.tags) == (drama.episodes <= 12), drama.id
 
