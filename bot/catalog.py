@@ -401,6 +401,8 @@ class SpoilerTags:
 
     def __init__(self, patterns: Iterable[str] = ()) -> None:
         self.patterns = tuple(p.casefold() for p in patterns)
+        # One compiled regex for all patterns: start-up checks every tag of every drama.
+        self._regex = re.compile("|".join(fnmatch.translate(p) for p in self.patterns)) if self.patterns else None
 
     @classmethod
     def load(cls, path: Path) -> SpoilerTags:
@@ -418,8 +420,8 @@ class SpoilerTags:
         return cls(patterns)
 
     def is_spoiler(self, tag: str) -> bool:
-        key = tag.casefold()
-        return any(fnmatch.fnmatchcase(key, pattern) for pattern in self.patterns)
+        """Whether `tag` matches one of the patterns (case-insensitive)."""
+        return self._regex is not None and self._regex.match(tag.casefold()) is not None
 
     def apply(self, drama: Drama) -> Drama:
         """`drama` with its plot-revealing tags moved from `tags` to `spoiler_tags`."""
