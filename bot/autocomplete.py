@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 from discord import app_commands
 
 from bot import limits
@@ -39,3 +40,24 @@ def character_choices(drama: Drama | None, current: str) -> list[app_commands.Ch
         if not key or any(key in n.casefold() for n in names):
             out.append(choice(character.name, character.name))
     return out[: limits.AUTOCOMPLETE_CHOICES]
+
+
+class DramaTitle(app_commands.Transformer):
+    """A `title` option: typo-tolerant autocomplete, and the typed or picked value resolved to a Drama.
+
+    The catalog comes from the bot (`interaction.client.catalog`). An unknown title raises
+    `bot.catalog.UnknownTitle`, which discord.py wraps in `TransformerError`; the one error
+    handler answers it with an ephemeral "did you mean".
+    """
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Drama:
+        return interaction.client.catalog.resolve(value)  # type: ignore[attr-defined]
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        return title_choices(interaction.client.catalog, value)  # type: ignore[attr-defined]
+
+
+Title = app_commands.Transform[Drama, DramaTitle]
+"""Annotation for a title option: `title: Title` gives the callback a resolved `Drama`."""

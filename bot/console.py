@@ -147,6 +147,7 @@ class ConsoleResponse:
         self._interaction = interaction
         self._done = False
         self.deferred_ephemeral = False
+        self.choices: list[app_commands.Choice[Any]] = []
 
     def is_done(self) -> bool:
         return self._done
@@ -162,6 +163,10 @@ class ConsoleResponse:
                                                  header=self._interaction.reply_header(ephemeral),
                                                  guild_id=self._interaction.guild_id, **kwargs)
         self._interaction.original = message
+
+    async def autocomplete(self, choices: list[app_commands.Choice[Any]]) -> None:
+        self._ack()
+        self.choices = list(choices)
 
     async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> None:
         self._ack()
@@ -380,7 +385,9 @@ class ConsoleSession:
         try:
             if command.guild_only and in_dm:
                 raise app_commands.NoPrivateMessage()
-            await command.callback(command.binding, interaction, **values)  # type: ignore[arg-type]
+            # discord.py's own path for an arriving slash command: transformers (title → Drama), then
+            # the cog's callback. Private in name, but it is exactly what the command tree calls.
+            await command._invoke_with_namespace(interaction, interaction.namespace)  # type: ignore[arg-type]
         except Exception as exc:  # the same handler as the bot's command tree
             await handle_app_command_error(interaction, exc)  # type: ignore[arg-type]
         for number, emoji in self._bot_reacted.items():
@@ -399,8 +406,10 @@ class ConsoleSession:
         if not param.autocomplete:
             raise ConsoleUsageError(f"option {focused} of /{command.name} has no autocomplete")
         interaction = ConsoleInteraction(self, user, in_dm=in_dm, command=command, namespace=raw)
-        callback = command._params[focused].autocomplete  # discord.py keeps the bound callback here
-        choices = await callback(command.binding, interaction, raw[focused])  # type: ignore[misc]
+        # discord.py's own autocomplete dispatch (the tree calls it the same way); it answers
+        # through interaction.response.autocomplete, which the console records.
+        await command._invoke_autocomplete(interaction, focused, interaction.namespace)  # type: ignore[arg-type]
+        choices = interaction.response.choices
         if len(choices) > limits.AUTOCOMPLETE_CHOICES:
             self.write(f"  !! {len(choices)} choices: Discord allows {limits.AUTOCOMPLETE_CHOICES}")
         self.write(f"> autocomplete /{command.name} {focused}:{raw[focused]!r}")

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import autocomplete, rendering, verdict
+from bot.autocomplete import Title
 from bot.catalog import Catalog
 from bot.errors import UserFacingError
 from bot.interactions import respond
@@ -31,65 +32,53 @@ class DramasCog(commands.Cog):
         self.catalog = catalog
         self.storage = storage
 
-    async def title_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return autocomplete.title_choices(self.catalog, current)
-
     @app_commands.command(name="drama", description="A drama's summary: facts, premise and ramen scores.")
     @app_commands.describe(title="The drama's title (start typing to search)")
-    async def drama(self, interaction: discord.Interaction, title: str) -> None:
-        show = self.catalog.resolve(title)
+    async def drama(self, interaction: discord.Interaction, title: Title) -> None:
         score = None
         if interaction.guild_id is not None and self.storage is not None:
-            score = await self.storage.guild_score(interaction.guild_id, show.id)
-        await respond(interaction, embed=rendering.drama_embed(show, score))
+            score = await self.storage.guild_score(interaction.guild_id, title.id)
+        await respond(interaction, embed=rendering.drama_embed(title, score))
 
     @app_commands.command(name="characters", description="The cast at a glance, or one character's card.")
     @app_commands.describe(title="The drama's title", name="A character's name (leave empty for the whole cast)")
-    async def characters(self, interaction: discord.Interaction, title: str, name: str | None = None) -> None:
-        show = self.catalog.resolve(title)
+    async def characters(self, interaction: discord.Interaction, title: Title, name: str | None = None) -> None:
         if name:
-            character = show.character(name)
+            character = title.character(name)
             if character is None:
-                raise UserFacingError(rendering.unknown_character(show, name, show.similar_characters(name)))
-            await respond(interaction, embed=rendering.character_embed(show, character))
+                raise UserFacingError(rendering.unknown_character(title, name, title.similar_characters(name)))
+            await respond(interaction, embed=rendering.character_embed(title, character))
             return
-        if not show.characters:
-            await respond(interaction, embed=rendering.cast_embed(show))
+        if not title.characters:
+            await respond(interaction, embed=rendering.cast_embed(title))
             return
-        view = CastView(show)
-        await respond(interaction, embed=rendering.cast_embed(show), view=view)
+        view = CastView(title)
+        await respond(interaction, embed=rendering.cast_embed(title), view=view)
         view.origin = interaction
 
     @app_commands.command(name="shouldiwatch", description="Should you watch it? Who it's for, and a verdict for you.")
     @app_commands.describe(title="The drama's title", looking_for="What you're in the mood for")
     @app_commands.choices(looking_for=LOOKING_FOR_CHOICES)
-    async def shouldiwatch(self, interaction: discord.Interaction, title: str, looking_for: str | None = None) -> None:
-        show = self.catalog.resolve(title)
-        answer = verdict.answer(show, looking_for) if looking_for else None
-        await respond(interaction, embed=rendering.verdict_embed(show, answer))
+    async def shouldiwatch(
+        self, interaction: discord.Interaction, title: Title, looking_for: str | None = None
+    ) -> None:
+        answer = verdict.answer(title, looking_for) if looking_for else None
+        await respond(interaction, embed=rendering.verdict_embed(title, answer))
 
     @app_commands.command(name="spoilers", description="Spoilers in spoiler tags: ending, likes, dislikes, characters.")
     @app_commands.describe(title="The drama's title", section="Which spoilers to show",
                            share="Post them for the whole channel (default: only you see them)")
     @app_commands.choices(section=SECTION_CHOICES)
-    async def spoilers(self, interaction: discord.Interaction, title: str, section: str, share: bool = False) -> None:
-        show = self.catalog.resolve(title)
+    async def spoilers(self, interaction: discord.Interaction, title: Title, section: str, share: bool = False) -> None:
         try:
             part = Section(section)
         except ValueError:
             choices = ", ".join(s.value for s in Section)
             raise UserFacingError(f"Unknown section; choose one of: {choices}.") from None
-        if not rendering.has_section(show, part):
+        if not rendering.has_section(title, part):
             raise UserFacingError(f"The catalog has nothing under “{rendering.SECTION_LABEL[part]}” "
-                                  f"for {plain(show.title, 200)} yet.")
-        await respond(interaction, embed=rendering.spoilers_embed(show, part), ephemeral=not share)
-
-    drama.autocomplete("title")(title_autocomplete)
-    characters.autocomplete("title")(title_autocomplete)
-    shouldiwatch.autocomplete("title")(title_autocomplete)
-    spoilers.autocomplete("title")(title_autocomplete)
+                                  f"for {plain(title.title, 200)} yet.")
+        await respond(interaction, embed=rendering.spoilers_embed(title, part), ephemeral=not share)
 
     @characters.autocomplete("name")
     async def character_autocomplete(

@@ -12,7 +12,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import autocomplete, rendering
+from bot import rendering
+from bot.autocomplete import Title
 from bot.catalog import Catalog
 from bot.errors import UserFacingError
 from bot.interactions import respond
@@ -49,21 +50,15 @@ class RatingsCog(commands.Cog):
         if self._reconcile_task is not None:
             self._reconcile_task.cancel()
 
-    async def title_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return autocomplete.title_choices(self.catalog, current)
-
     # ------------------------------------------------------------------ commands
 
     @app_commands.command(name="rate", description="Rate a drama 1-10 bowls, or post a prompt members react on.")
     @app_commands.describe(title="The drama's title", score="Your score, 1-10 bowls (leave empty to post a prompt)")
     @app_commands.guild_only()
     async def rate(
-        self, interaction: discord.Interaction, title: str, score: app_commands.Range[int, 1, 10] | None = None
+        self, interaction: discord.Interaction, title: Title, score: app_commands.Range[int, 1, 10] | None = None
     ) -> None:
-        drama = self.catalog.resolve(title)
-        guild_id = _guild_id(interaction)
+        drama, guild_id = title, _guild_id(interaction)
         if score is not None and not 1 <= score <= len(RATING_EMOJI):
             # Discord enforces the Range, but discord.py does not re-check what arrives.
             raise UserFacingError(f"A score is 1 to {len(RATING_EMOJI)} ramen bowls, not {score}.")
@@ -96,12 +91,11 @@ class RatingsCog(commands.Cog):
     @app_commands.command(name="ratings", description="This server's ramen score for a drama, or its top 10.")
     @app_commands.describe(title="The drama's title (leave empty for the server's top 10)")
     @app_commands.guild_only()
-    async def ratings(self, interaction: discord.Interaction, title: str | None = None) -> None:
+    async def ratings(self, interaction: discord.Interaction, title: Title | None = None) -> None:
         guild_id = _guild_id(interaction)
-        if title:
-            drama = self.catalog.resolve(title)
-            score = await self.storage.guild_score(guild_id, drama.id)
-            await respond(interaction, embed=rendering.ratings_embed(drama, score))
+        if title is not None:
+            score = await self.storage.guild_score(guild_id, title.id)
+            await respond(interaction, embed=rendering.ratings_embed(title, score))
             return
         chart = await self.storage.top_dramas(guild_id, CHART_SIZE, prior_mean=PRIOR_MEAN,
                                               prior_weight=PRIOR_WEIGHT, min_votes=CHART_MIN_VOTES)
@@ -117,9 +111,6 @@ class RatingsCog(commands.Cog):
         rows = [(self._title(v.drama_id), v) for v in votes]
         embed = rendering.my_ratings_embed(interaction.user.display_name, rows)
         await respond(interaction, embed=embed, ephemeral=True)
-
-    rate.autocomplete("title")(title_autocomplete)
-    ratings.autocomplete("title")(title_autocomplete)
 
     def _title(self, drama_id: str) -> str:
         drama = self.catalog.get(drama_id)

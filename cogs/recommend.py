@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import autocomplete, limits
+from bot.autocomplete import Title
 from bot.catalog import Catalog
 from bot.errors import UserFacingError
 from bot.interactions import respond
@@ -58,7 +59,7 @@ class RecommendCog(commands.Cog):
     async def recommend(
         self,
         interaction: discord.Interaction,
-        like: str | None = None,
+        like: Title | None = None,
         genre: str | None = None,
         tag: str | None = None,
         max_episodes: app_commands.Range[int, 1, 500] | None = None,
@@ -66,8 +67,8 @@ class RecommendCog(commands.Cog):
     ) -> None:
         filters = Filters(genre, tag, max_episodes, platform)
         request = RecommendRequest(filters=filters)
-        if like:
-            request.likes = [self.catalog.resolve(like)]
+        if like is not None:
+            request.likes = [like]
         exclude: set[str] = set()
         server_scores: dict[str, tuple[float, int]] = {}
         if interaction.guild_id is not None and self.storage is not None:
@@ -75,7 +76,7 @@ class RecommendCog(commands.Cog):
             exclude = {v.drama_id for v in votes}
             chart = await self.storage.top_dramas(interaction.guild_id, SERVER_CHART_SIZE)
             server_scores = {row.drama_id: (row.mean, row.count) for row in chart}
-            if not like and not filters:
+            if like is None and not filters:
                 stand_ins = (self.catalog.get(i) for i in stand_in_likes((v.drama_id, v.score) for v in votes))
                 request.likes = [d for d in stand_ins if d is not None]
                 request.stand_in = bool(request.likes)
@@ -95,12 +96,6 @@ class RecommendCog(commands.Cog):
             return
         await respond(interaction, embed=view.embed(), view=view)
         view.origin = interaction
-
-    @recommend.autocomplete("like")
-    async def like_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return autocomplete.title_choices(self.catalog, current)
 
     @recommend.autocomplete("genre")
     async def genre_autocomplete(

@@ -100,3 +100,18 @@ def make_interaction(*, guild_id: int | None = 111, user_id: int = 42, user_name
     interaction.command = None
     interaction.client = client
     return interaction
+
+
+async def invoke(command: app_commands.Command, interaction: Any, **options: Any) -> None:
+    """Run an app command as discord.py's command tree does: option transformers (title → Drama),
+    then the cog's callback. Raises the underlying error, as the tree's error handler sees it.
+
+    The interaction's client gets the cog's catalog when it has none (the title transformer reads it).
+    """
+    if interaction.client is None:
+        interaction.client = SimpleNamespace(catalog=command.binding.catalog)
+    interaction.namespace.__dict__.update(options)
+    try:
+        await command._invoke_with_namespace(interaction, interaction.namespace)
+    except (app_commands.CommandInvokeError, app_commands.TransformerError) as exc:
+        raise (exc.__cause__ or exc) from None

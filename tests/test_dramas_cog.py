@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
+import discord
 import pytest
 
+from bot.autocomplete import DramaTitle
 from bot.catalog import UnknownTitle
 from bot.errors import UserFacingError, handle_app_command_error
 from bot.views import CastView, CharacterSelect
 from cogs.dramas import DramasCog
-from tests.helpers import make_interaction
+from tests.helpers import invoke, make_interaction
 
 
 @pytest.fixture
@@ -20,7 +23,7 @@ def cog(catalog, storage):
 
 async def test_drama_sends_a_public_summary(cog):
     inter = make_interaction()
-    await cog.drama.callback(cog, inter, title="run on")
+    await invoke(cog.drama, inter, title="run on")
     [sent] = inter.sent
     assert not sent.ephemeral
     assert sent.embed.title == "Run On (2020)"
@@ -30,7 +33,7 @@ async def test_drama_sends_a_public_summary(cog):
 async def test_drama_unknown_title_gets_an_ephemeral_did_you_mean(cog):
     inter = make_interaction()
     with pytest.raises(UnknownTitle) as info:
-        await cog.drama.callback(cog, inter, title="Rum On")
+        await invoke(cog.drama, inter, title="Rum On")
     await handle_app_command_error(inter, info.value)
     [sent] = inter.sent
     assert sent.ephemeral
@@ -39,7 +42,7 @@ async def test_drama_unknown_title_gets_an_ephemeral_did_you_mean(cog):
 
 async def test_characters_without_name_offers_a_menu_that_opens_a_card(cog):
     inter = make_interaction()
-    await cog.characters.callback(cog, inter, title="Run On")
+    await invoke(cog.characters, inter, title="Run On")
     [sent] = inter.sent
     assert isinstance(sent.view, CastView)
     select = next(c for c in sent.view.children if isinstance(c, CharacterSelect))
@@ -56,7 +59,7 @@ async def test_characters_without_name_offers_a_menu_that_opens_a_card(cog):
 
 async def test_characters_with_name_shows_that_card(cog):
     inter = make_interaction()
-    await cog.characters.callback(cog, inter, title="Run On", name="mae")
+    await invoke(cog.characters, inter, title="Run On", name="mae")
     [sent] = inter.sent
     assert sent.embed.title == "Park Mae Yi · Run On"
     assert sent.view is None
@@ -65,14 +68,14 @@ async def test_characters_with_name_shows_that_card(cog):
 async def test_characters_unknown_name_is_a_user_facing_error(cog):
     inter = make_interaction()
     with pytest.raises(UserFacingError, match="no character called “Nobody”"):
-        await cog.characters.callback(cog, inter, title="Run On", name="Nobody")
+        await invoke(cog.characters, inter, title="Run On", name="Nobody")
     with pytest.raises(UserFacingError, match=re.escape("no character called “je wok”. Did you mean **Je Wook**?")):
-        await cog.characters.callback(cog, inter, title="Run On", name="je wok")
+        await invoke(cog.characters, inter, title="Run On", name="je wok")
 
 
 async def test_shouldiwatch_answers_for_the_viewer(cog):
     inter = make_interaction()
-    await cog.shouldiwatch.callback(cog, inter, title="Run On", looking_for="action")
+    await invoke(cog.shouldiwatch, inter, title="Run On", looking_for="action")
     [sent] = inter.sent
     assert sent.embed.description.startswith("**Looking for action? 🙅 Probably not.**")
     assert not sent.ephemeral
@@ -80,18 +83,31 @@ async def test_shouldiwatch_answers_for_the_viewer(cog):
 
 async def test_spoilers_are_ephemeral_unless_shared(cog):
     private = make_interaction()
-    await cog.spoilers.callback(cog, private, title="Run On", section="ending")
+    await invoke(cog.spoilers, private, title="Run On", section="ending")
     assert private.sent[0].ephemeral
     shared = make_interaction()
-    await cog.spoilers.callback(cog, shared, title="Run On", section="ending", share=True)
+    await invoke(cog.spoilers, shared, title="Run On", section="ending", share=True)
     assert not shared.sent[0].ephemeral
     assert shared.sent[0].embed.description.count("||") == 12  # 6 ending facts, each wrapped
 
 
-async def test_title_autocomplete_is_typo_tolerant_and_bounded(cog):
-    choices = await cog.title_autocomplete(make_interaction(), "rnu on")
+async def test_title_autocomplete_is_typo_tolerant_and_bounded(catalog):
+    inter = make_interaction(client=SimpleNamespace(catalog=catalog))
+    choices = await DramaTitle().autocomplete(inter, "rnu on")
     assert choices[0].value == "run-on" and choices[0].name == "Run On"
-    assert len(await cog.title_autocomplete(make_interaction(), "")) <= 25
+    assert len(await DramaTitle().autocomplete(inter, "")) <= 25
+
+
+async def test_every_title_option_uses_the_title_transformer(cog):
+    for command in (cog.drama, cog.characters, cog.shouldiwatch, cog.spoilers):
+        title = next(p for p in command.parameters if p.name == "title")
+        assert title.autocomplete and title.required and title.type is discord.AppCommandOptionType.string
+
+
+async def test_title_transformer_resolves_ids_titles_and_aliases(catalog):
+    inter = make_interaction(client=SimpleNamespace(catalog=catalog))
+    for value in ("run-on", "Run On", "RÚN-ON", "런온"):
+        assert (await DramaTitle().transform(inter, value)).id == "run-on"
 
 
 async def test_character_autocomplete_reads_the_chosen_title(cog):
@@ -122,13 +138,13 @@ async def test_spoilers_for_an_empty_section_say_so_instead_of_posting_an_empty_
     inter = make_interaction()
     expected = re.escape("The catalog has nothing under “The ending” for Facts Only yet.")
     with pytest.raises(UserFacingError, match=expected):
-        await cog.spoilers.callback(cog, inter, title="Facts Only", section="ending", share=True)
+        await invoke(cog.spoilers, inter, title="Facts Only", section="ending", share=True)
     assert inter.sent == []
 
 
 async def test_drama_in_a_dm_has_no_server_score(cog):
     inter = make_interaction(guild_id=None)
-    await cog.drama.callback(cog, inter, title="Run On")
+    await invoke(cog.drama, inter, title="Run On")
     assert "Server's ramen" not in {f.name for f in inter.sent[0].embed.fields}
 
 

@@ -16,7 +16,7 @@ from discord import app_commands
 
 from bot.ratings import RATING_EMOJI
 from cogs.ratings import RatingsCog
-from tests.helpers import make_interaction
+from tests.helpers import invoke, make_interaction
 
 GUILD, OTHER_GUILD, CHANNEL, BOT_ID = 111, 999, 222, 5
 ALICE, BOB, CAROL, OTHER_BOT = 1, 2, 3, 4
@@ -103,7 +103,7 @@ async def post_prompt(cog: RatingsCog, fake_bot: FakeBot, message_id: int = 500,
     inter = make_interaction(guild_id=guild_id)
     message = fake_bot.messages.setdefault(message_id, FakeMessage(message_id))
     inter.original_response.return_value = message
-    await cog.rate.callback(cog, inter, title="Run On")
+    await invoke(cog.rate, inter, title="Run On")
     return inter
 
 
@@ -124,7 +124,7 @@ async def test_rate_without_score_posts_a_prompt_with_ten_reactions(cog, fake_bo
 async def test_rate_with_score_records_then_answers_with_the_average(cog, storage):
     await storage.record_vote(GUILD, "run-on", BOB, 6)
     inter = make_interaction(user_id=ALICE)
-    await cog.rate.callback(cog, inter, title="Run On", score=9)
+    await invoke(cog.rate, inter, title="Run On", score=9)
     [sent] = inter.sent
     assert sent.ephemeral
     # (6 + 9) / 2 = 7.5 from 2 votes
@@ -220,7 +220,7 @@ async def test_ratings_chart_ranks_by_damped_mean(cog, storage):
     for member in range(20):
         await storage.record_vote(GUILD, "run-on", 2000 + member, 9)
     inter = make_interaction()
-    await cog.ratings.callback(cog, inter)
+    await invoke(cog.ratings, inter)
     description = inter.sent[0].embed.description
     assert description.splitlines()[0] == "**1.** Run On (2020) · **8.4** (mean 9.0, 20 votes)"
     assert description.splitlines()[1] == "**2.** Goblin (2016) · **6.7** (mean 10.0, 1 vote)"
@@ -232,7 +232,7 @@ async def test_ratings_for_a_title_shows_mean_count_and_histogram(cog, storage):
     for member, value in enumerate([10, 8, 8, 7]):
         await storage.record_vote(GUILD, "run-on", 3000 + member, value)
     inter = make_interaction()
-    await cog.ratings.callback(cog, inter, title="Run On")
+    await invoke(cog.ratings, inter, title="Run On")
     embed = inter.sent[0].embed
     assert embed.description == "**8.3/10** from 4 votes"             # 33 / 4 = 8.25 → 8.3 (halves round up)
     histogram = {f.name: f.value for f in embed.fields}["Votes by bowls"].splitlines()
@@ -244,7 +244,7 @@ async def test_myratings_is_ephemeral_and_lists_only_the_member(cog, storage):
     await storage.record_vote(GUILD, "run-on", ALICE, 9)
     await storage.record_vote(GUILD, "goblin", BOB, 3)
     inter = make_interaction(user_id=ALICE)
-    await cog.myratings.callback(cog, inter)
+    await invoke(cog.myratings, inter)
     [sent] = inter.sent
     assert sent.ephemeral and sent.embed.description == "Run On (2020) · 9/10 " + "🍜" * 9
 
@@ -252,7 +252,7 @@ async def test_myratings_is_ephemeral_and_lists_only_the_member(cog, storage):
 async def test_server_commands_refuse_dms(cog):
     inter = make_interaction(guild_id=None)
     with pytest.raises(app_commands.NoPrivateMessage):
-        await cog.myratings.callback(cog, inter)
+        await invoke(cog.myratings, inter)
     assert cog.rate.guild_only and cog.ratings.guild_only and cog.myratings.guild_only
 
 

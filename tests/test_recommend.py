@@ -32,7 +32,7 @@ from bot.recommend import (
 from bot.rendering import recommend_embed
 from bot.views import RecommendPager
 from cogs.recommend import MAX_RESULTS, RecommendCog
-from tests.helpers import make_interaction
+from tests.helpers import invoke, make_interaction
 
 SHARED_CSV = Path(os.environ.get("RAMEN_SHARED_DIR", PROJECT_ROOT.parent / "shared")) / "catalog-data" / "kdramas.csv"
 CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
@@ -279,7 +279,7 @@ def _all_results(sent) -> list[str]:
 
 async def test_cog_like_sends_page_one_with_a_pager(cog):
     inter = make_interaction()
-    await cog.recommend.callback(cog, inter, like="Run On")
+    await invoke(cog.recommend, inter, like="Run On")
     [sent] = inter.sent
     assert not sent.ephemeral
     assert sent.embed.title == "Because you like Run On"
@@ -291,16 +291,16 @@ async def test_cog_like_sends_page_one_with_a_pager(cog):
 
 async def test_cog_leaves_out_what_the_member_rated(cog, storage):
     first = make_interaction()
-    await cog.recommend.callback(cog, first, like="Run On")
+    await invoke(cog.recommend, first, like="Run On")
     rated = _all_results(first.sent[0])[:3]
     for drama_id in rated:
         await storage.record_vote(111, drama_id, 42, 5)
     again = make_interaction()
-    await cog.recommend.callback(cog, again, like="Run On")
+    await invoke(cog.recommend, again, like="Run On")
     assert not set(rated) & set(_all_results(again.sent[0]))
     # Another member's ratings do not hide them for alice.
     other = make_interaction(user_id=43, user_name="bob")
-    await cog.recommend.callback(cog, other, like="Run On")
+    await invoke(cog.recommend, other, like="Run On")
     assert set(rated) <= set(_all_results(other.sent[0]))
 
 
@@ -308,7 +308,7 @@ async def test_cog_without_options_uses_the_members_top_rated_shows(cog, storage
     await storage.record_vote(111, "run-on", 42, 9)
     await storage.record_vote(111, "squid-game", 42, 4)  # below 7: does not stand in
     inter = make_interaction()
-    await cog.recommend.callback(cog, inter)
+    await invoke(cog.recommend, inter)
     [sent] = inter.sent
     assert sent.embed.title == "Because you rated Run On highly"
     ids = _all_results(sent)
@@ -318,7 +318,7 @@ async def test_cog_without_options_uses_the_members_top_rated_shows(cog, storage
 async def test_cog_without_options_or_ratings_shows_the_best_rated(cog, storage):
     await storage.record_vote(111, "move-to-heaven", 7, 10)  # someone else's vote: a server score
     inter = make_interaction()
-    await cog.recommend.callback(cog, inter)
+    await invoke(cog.recommend, inter)
     [sent] = inter.sent
     assert sent.embed.title == "Best-rated dramas"
     top = sent.view.results[0]
@@ -331,7 +331,7 @@ async def test_cog_without_options_or_ratings_shows_the_best_rated(cog, storage)
 
 async def test_cog_works_in_a_dm_without_server_scores(cog):
     inter = make_interaction(guild_id=None)
-    await cog.recommend.callback(cog, inter, like="run-on", max_episodes=12)
+    await invoke(cog.recommend, inter, like="run-on", max_episodes=12)
     [sent] = inter.sent
     assert all(r.drama.episodes <= 12 and r.server is None for r in sent.view.results)
 
@@ -339,7 +339,7 @@ async def test_cog_works_in_a_dm_without_server_scores(cog):
 async def test_cog_no_match_says_which_filter_emptied_the_list(cog):
     inter = make_interaction()
     with pytest.raises(UserFacingError) as info:
-        await cog.recommend.callback(cog, inter, tag="Strong Female Lead", max_episodes=1, platform="Netflix")
+        await invoke(cog.recommend, inter, tag="Strong Female Lead", max_episodes=1, platform="Netflix")
     await handle_app_command_error(inter, info.value)
     [sent] = inter.sent
     assert sent.ephemeral
@@ -351,12 +351,12 @@ async def test_cog_unknown_like_is_a_did_you_mean(cog):
     from bot.catalog import UnknownTitle
 
     with pytest.raises(UnknownTitle):
-        await cog.recommend.callback(cog, make_interaction(), like="Rnu Onn Xyz")
+        await invoke(cog.recommend, make_interaction(), like="Rnu Onn Xyz")
 
 
 async def test_pager_next_edits_the_message_to_page_two(cog):
     inter = make_interaction()
-    await cog.recommend.callback(cog, inter, like="Run On")
+    await invoke(cog.recommend, inter, like="Run On")
     view = inter.sent[0].view
     assert view.previous.disabled and not view.next.disabled
     press = make_interaction()
@@ -374,7 +374,7 @@ async def test_pager_next_edits_the_message_to_page_two(cog):
 
 async def test_pager_last_page_disables_next(cog):
     inter = make_interaction()
-    await cog.recommend.callback(cog, inter, like="Run On")
+    await invoke(cog.recommend, inter, like="Run On")
     view = inter.sent[0].view
     for _ in range(view.pages - 1):
         await view.next.callback(make_interaction())
@@ -383,7 +383,7 @@ async def test_pager_last_page_disables_next(cog):
 
 async def test_pager_refuses_another_member(cog):
     inter = make_interaction()
-    await cog.recommend.callback(cog, inter, like="Run On")
+    await invoke(cog.recommend, inter, like="Run On")
     view = inter.sent[0].view
     intruder = make_interaction(user_id=43, user_name="bob")
     assert await view.interaction_check(intruder) is False
@@ -395,7 +395,7 @@ async def test_pager_refuses_another_member(cog):
 
 async def test_pager_timeout_disables_the_buttons(cog):
     inter = make_interaction()
-    await cog.recommend.callback(cog, inter, like="Run On")
+    await invoke(cog.recommend, inter, like="Run On")
     view = inter.sent[0].view
     await view.on_timeout()
     assert all(b.disabled for b in view.children)
@@ -404,7 +404,7 @@ async def test_pager_timeout_disables_the_buttons(cog):
 
 async def test_cog_single_page_has_no_buttons(cog):
     inter = make_interaction()
-    await cog.recommend.callback(cog, inter, tag="Strong Female Lead", max_episodes=3)
+    await invoke(cog.recommend, inter, tag="Strong Female Lead", max_episodes=3)
     [sent] = inter.sent
     assert sent.view is None and 1 <= len(sent.embed.fields) <= PAGE_SIZE
 
@@ -417,5 +417,5 @@ async def test_cog_autocompletes_are_bounded(cog):
     assert tags and len(tags) <= 25 and all("slow" in c.value.casefold() for c in tags)
     platforms = await cog.platform_autocomplete(inter, "net")
     assert platforms[0].value == "Netflix" and len(platforms) <= 25
-    titles = await cog.like_autocomplete(inter, "run o")
-    assert titles[0].value == "run-on"
+    like = next(p for p in cog.recommend.parameters if p.name == "like")
+    assert like.autocomplete and not like.required  # the shared title transformer (tests/test_dramas_cog.py)
