@@ -71,16 +71,22 @@ class EmbedDraft:
     footer: str | None = None
 
     def describe(self, *lines: Markup) -> EmbedDraft:
+        """Add description lines (Markup only; raises TypeError on a bare str)."""
         self.description.extend(_checked(lines))
         return self
 
     def add_field(self, name: str, lines: Iterable[Markup], *, inline: bool = False) -> EmbedDraft:
+        """Add a field: `name` is plain text (escaped, never a spoiler), `lines` Markup joined ≤ 1024.
+
+        A field whose lines are all empty is left out (Discord refuses empty values).
+        """
         value = _join_within(list(_checked(lines)), limits.FIELD_VALUE)
         if value:
             self.fields.append((name, value, inline))
         return self
 
     def build(self) -> discord.Embed:
+        """The `discord.Embed`, with every limit applied (title 256, description 4096, 25 fields, 6000)."""
         title = _cut(self.title, limits.EMBED_TITLE)
         description = _join_within(self.description, limits.EMBED_DESCRIPTION) or None
         footer = _cut(self.footer, limits.FOOTER) if self.footer else None
@@ -155,12 +161,14 @@ def listing(items: Sequence[str], limit: int = limits.FIELD_VALUE) -> Markup:
 
 
 def reviewer_line(drama: Drama) -> Markup:
+    """The reviewer's score as bowls and "n/10", or "Not reviewed yet"."""
     if drama.review is None:
         return md("Not reviewed yet")
     return concat(md(bowls(drama.review.ramen)), md(f" **{drama.review.ramen}/10**"), sep="")
 
 
 def server_line(score: ScoreSummary | None) -> Markup:
+    """A server's score as "**m/10** from n votes" (halves rounded up), or how to add the first vote."""
     if score is None or not score.count or score.mean is None:
         return md("No votes yet: `/rate` to add yours")
     votes = "vote" if score.count == 1 else "votes"
@@ -168,6 +176,7 @@ def server_line(score: ScoreSummary | None) -> Markup:
 
 
 def drama_title(drama: Drama) -> str:
+    """"Title (year)", or the bare title when the year is unknown (plain text, for titles and names)."""
     return f"{drama.title} ({drama.year})" if drama.year else drama.title
 
 
@@ -372,6 +381,7 @@ class MemberVote(Protocol):
 
 
 def votes_word(count: int) -> str:
+    """"1 vote" / "n votes"."""
     return "1 vote" if count == 1 else f"{count} votes"
 
 

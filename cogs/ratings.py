@@ -68,10 +68,12 @@ class RatingsCog(commands.Cog):
             server = await self.storage.guild_score(guild_id, drama.id)
             await respond(interaction, content=rendering.vote_ack(drama, score, server), ephemeral=True)
             return
+        if interaction.channel_id is None:
+            raise UserFacingError("A rating prompt needs a channel to live in; try /rate in a text channel.")
         await respond(interaction, embed=rendering.rating_prompt_embed(drama, RATING_EMOJI))
         message = await interaction.original_response()
         # Remembered before the reactions go on, so a member who reacts at once is counted.
-        await self.storage.add_prompt(message.id, guild_id, interaction.channel_id or 0, drama.id)
+        await self.storage.add_prompt(message.id, guild_id, interaction.channel_id, drama.id)
         await self._add_keycaps(interaction, message)
 
     async def _add_keycaps(self, interaction: discord.Interaction, message: Any) -> None:
