@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -45,6 +46,7 @@ class RatingsCog(commands.Cog):
         self.storage = storage
         self.catalog = catalog
         self._reconcile_task: asyncio.Task[None] | None = None
+        self._locks: weakref.WeakValueDictionary[tuple[int, str, int], asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def cog_unload(self) -> None:
         if self._reconcile_task is not None:
@@ -145,9 +147,12 @@ class RatingsCog(commands.Cog):
         if found is None:
             return
         prompt, score = found
-        previous = await self.storage.member_vote(prompt.guild_id, prompt.drama_id, payload.user_id)
-        await self.storage.record_vote(prompt.guild_id, prompt.drama_id, payload.user_id, score,
-                                       prompt_message_id=prompt.message_id)
+        # One member's reactions are handled one at a time, so the vote read here is still current
+        # when the new one is written (two quick clicks must not both see "no vote yet").
+        async with self._member_lock(prompt.guild_id, prompt.drama_id, payload.user_id):
+            previous = await self.storage.member_vote(prompt.guild_id, prompt.drama_id, payload.user_id)
+            await self.storage.record_vote(prompt.guild_id, prompt.drama_id, payload.user_id, score,
+                                           prompt_message_id=prompt.message_id)
         if previous is not None and previous.score != score and previous.prompt_message_id == prompt.message_id:
             await self._remove_superseded(prompt, payload.user_id, previous.score)
 
@@ -158,8 +163,16 @@ class RatingsCog(commands.Cog):
             return
         prompt, score = found
         # Only the reaction that is the current vote withdraws it; an older one changes nothing.
-        await self.storage.withdraw_vote(prompt.guild_id, prompt.drama_id, payload.user_id, score,
-                                         prompt_message_id=prompt.message_id)
+        async with self._member_lock(prompt.guild_id, prompt.drama_id, payload.user_id):
+            await self.storage.withdraw_vote(prompt.guild_id, prompt.drama_id, payload.user_id, score,
+                                             prompt_message_id=prompt.message_id)
+
+    def _member_lock(self, guild_id: int, drama_id: str, user_id: int) -> asyncio.Lock:
+        key = (guild_id, drama_id, user_id)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()  # dropped by the weak dict once nobody waits on it
+        return lock
 
     async def _remove_superseded(self, prompt: RatingPrompt, user_id: int, old_score: int) -> None:
         """Tidy the member's old keycap off the prompt; without Manage Messages the vote still counts."""

@@ -288,3 +288,23 @@ async def test_reconciliation_without_manage_messages_still_counts(cog, fake_bot
     fake_bot.messages[500].reactions = [FakeReaction("4️⃣", [BOB]), FakeReaction("6️⃣", [BOB])]
     await cog.reconcile_recent()
     assert await score(storage) == (6.0, 1)
+
+
+async def test_two_quick_reactions_from_one_member_leave_one_vote_and_tidy_the_first(cog, fake_bot, storage):
+    import asyncio
+
+    await post_prompt(cog, fake_bot)
+    await asyncio.gather(cog.on_raw_reaction_add(payload(500, "5️⃣", ALICE)),
+                         cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE)))
+    assert await score(storage) == (8.0, 1)  # the later click counts
+    assert fake_bot.messages[500].removed == [("5️⃣", ALICE)]  # and the first keycap is tidied
+
+
+async def test_a_thousand_members_reacting_at_once_through_the_listener(cog, fake_bot, storage):
+    import asyncio
+
+    await post_prompt(cog, fake_bot)
+    scores = [1 + (member * 7) % 10 for member in range(1000)]  # each score 1..10 exactly 100 times
+    await asyncio.gather(*(cog.on_raw_reaction_add(payload(500, RATING_EMOJI[s - 1], 10_000 + m))
+                           for m, s in enumerate(scores)))
+    assert await score(storage) == (5.5, 1000)  # (1 + 2 + … + 10) · 100 / 1000 = 5.5
