@@ -343,8 +343,10 @@ class Storage:
         This is a removed reaction: removing the keycap that is the current vote withdraws it,
         removing an older one changes nothing — decided in one statement, so a concurrent new
         vote is never lost. With `prompt_message_id` (the prompt the reaction was removed from;
-        `score` then required) the store also forgets that reaction. Returns True if a vote was
-        withdrawn. Raises ValueError for a bad score or a prompt without a score.
+        `score` then required) the vote is withdrawn only if it was cast through that prompt — a
+        vote from `/rate` or from another prompt for the same drama stays — and the store forgets
+        that reaction. Returns True if a vote was withdrawn. Raises ValueError for a bad score or
+        a prompt without a score.
         """
         if score is not None:
             _check_score(score)
@@ -356,8 +358,9 @@ class Storage:
             if prompt_message_id is not None:
                 await db.execute(_SEEN_REMOVED, (prompt_message_id, user_id, stamp, prompt_message_id, score))
             cursor = await db.execute(
-                "DELETE FROM ratings WHERE guild_id = ? AND drama_id = ? AND user_id = ? AND (? IS NULL OR score = ?)",
-                (guild_id, drama_id, user_id, score, score),
+                "DELETE FROM ratings WHERE guild_id = ? AND drama_id = ? AND user_id = ? AND (? IS NULL OR score = ?)"
+                " AND (? IS NULL OR prompt_message_id = ?)",
+                (guild_id, drama_id, user_id, score, score, prompt_message_id, prompt_message_id),
             )
             return cursor.rowcount > 0
 

@@ -308,3 +308,16 @@ async def test_a_thousand_members_reacting_at_once_through_the_listener(cog, fak
     await asyncio.gather(*(cog.on_raw_reaction_add(payload(500, RATING_EMOJI[s - 1], 10_000 + m))
                            for m, s in enumerate(scores)))
     assert await score(storage) == (5.5, 1000)  # (1 + 2 + … + 10) · 100 / 1000 = 5.5
+
+
+async def test_removing_a_reaction_only_withdraws_a_vote_cast_through_that_prompt(cog, fake_bot, storage):
+    await post_prompt(cog, fake_bot, 500)
+    await post_prompt(cog, fake_bot, 600)                            # a second prompt for the same drama
+    await cog.on_raw_reaction_add(payload(500, "8️⃣", BOB))
+    await cog.on_raw_reaction_add(payload(600, "8️⃣", BOB))           # same score, now through prompt 600
+    await cog.on_raw_reaction_remove(payload(500, "8️⃣", BOB, add=False))
+    assert await score(storage) == (8.0, 1)                          # his 8 on prompt 600 still counts
+    await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL))
+    await invoke(cog.rate, make_interaction(user_id=CAROL), title="Run On", score=5)
+    await cog.on_raw_reaction_remove(payload(500, "5️⃣", CAROL, add=False))
+    assert await score(storage) == (6.5, 2)                          # carol's /rate 5 stays: (8 + 5) / 2
