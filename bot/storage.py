@@ -506,6 +506,11 @@ class Storage:
 
         return await self._submit(_Write(self._future(), apply=apply))
 
+    async def seen_keycaps(self, message_id: int) -> dict[int, frozenset[int]]:
+        """The keycaps the store last saw on a prompt: user id → scores (1..10); members without any absent."""
+        rows = await self._read("SELECT user_id, scores FROM prompt_reactions WHERE message_id = ?", (message_id,))
+        return {int(user_id): _unmask(mask) for user_id, mask in rows if mask}
+
     async def reconcile_prompt(
         self,
         prompt: RatingPrompt,

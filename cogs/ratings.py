@@ -234,17 +234,22 @@ class RatingsCog(commands.Cog):
                 # reaction.users() pages through Discord 100 users at a time.
                 reactions[reaction.emoji] = [u.id async for u in reaction.users(limit=None) if not u.bot]
         by_member = reactions_by_member(reactions, me)
+        seen = await self.storage.seen_keycaps(prompt.message_id)
         result = await self.storage.reconcile_prompt(prompt, by_member, read_started_at=read_started_at)
-        await self._tidy(prompt, message, reactions, by_member)
+        await self._tidy(prompt, message, reactions, by_member, seen)
         return result.total
 
     async def _tidy(self, prompt: RatingPrompt, message: Any, reactions: dict[str, list[int]],
-                    by_member: dict[int, frozenset[int]]) -> None:
+                    by_member: dict[int, frozenset[int]], seen: dict[int, frozenset[int]]) -> None:
         """After downtime, take off the keycaps that no longer count, as the live listener would have:
-        a member left holding several keycaps keeps only the one that is their vote."""
+        a member left holding several keycaps keeps only the one that is their vote.
+
+        Only where the vote is certain: if two or more keycaps appeared while the bot was away,
+        Discord does not say which came last, so the member's reactions are left as they are.
+        """
         emoji_for = {score_for_emoji(e): e for e in reactions}
         for user_id, scores in by_member.items():
-            if len(scores) < 2:
+            if len(scores) < 2 or len(scores - seen.get(user_id, frozenset())) > 1:
                 continue
             vote = await self.storage.member_vote(prompt.guild_id, prompt.drama_id, user_id)
             if vote is None or vote.score not in scores:
