@@ -25,7 +25,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 RAMEN_MAX = 10
-MAX_ID_LENGTH = 100  # ids travel as autocomplete values, which Discord caps at 100 characters
+MAX_ID_LENGTH = 80  # ids travel in autocomplete values and custom_ids ("ramen:characters:<id>"), ≤ 100
 SUGGEST_CUTOFF = 60.0  # rapidfuzz score a "did you mean" suggestion needs
 SUGGEST_MARGIN = 12.0  # suggestions stay within this many points of the best one
 

@@ -12,6 +12,7 @@ from bot.catalog import Catalog
 from bot.config import Settings
 from bot.errors import handle_app_command_error
 from bot.recommend import Recommender
+from bot.views import CharacterMenu, PageButton, RecommendPager
 
 if TYPE_CHECKING:
     from bot.storage import Storage
@@ -47,6 +48,8 @@ class RamenBot(commands.Bot):
         self.storage = storage
         # Built once (about 0.1 s for the 1,647-row CSV catalog), shared by every /recommend.
         self.recommender = recommender or Recommender(catalog)
+        # Live /recommend pagers by key, so their buttons find them (bot.views.PageButton).
+        self.pagers: dict[int, RecommendPager] = {}
         self._sync = sync
         self.tree.on_error = handle_app_command_error
 
@@ -60,6 +63,8 @@ class RamenBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.load_cogs()
+        # Menus and buttons on messages sent before this start keep working (bot.views).
+        self.add_dynamic_items(CharacterMenu, PageButton)
         if not self._sync:
             return
         # Sync here, never in on_ready (which runs again on every reconnect).

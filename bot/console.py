@@ -498,26 +498,29 @@ class ConsoleSession:
         view, choice = target.view, _unquote(choice.strip())
         interaction = ConsoleInteraction(self, user, in_dm=target.guild_id is None, message=target)
         self.echo(line)
-        for item in view.children:
+        for child in view.children:
+            item = _base(child)
             if verb == ":select" and isinstance(item, discord.ui.Select) and not item.disabled:
                 option = next((o for o in item.options if choice.casefold() in (o.label.casefold(), o.value)), None)
                 if option is None:
                     labels = " | ".join(o.label for o in item.options)
                     raise ConsoleUsageError(f":select {ref} <one of: {labels}>")
-                if await view.interaction_check(interaction):  # type: ignore[arg-type]
-                    # discord.py's own state update for a select interaction.
-                    item._refresh_state(interaction, {"values": [option.value]})  # type: ignore[arg-type]
-                    await self._run_item(item, interaction)
-                else:
-                    self.write("  (this menu refused you)")
+                # discord.py's own state update for a select interaction.
+                item._refresh_state(interaction, {"values": [option.value]})  # type: ignore[arg-type]
+                await self._dispatch_item(view, child, interaction)
                 return
             if verb == ":click" and _is_button(item, choice):
-                if await view.interaction_check(interaction):  # type: ignore[arg-type]
-                    await self._run_item(item, interaction)
-                elif not interaction.response.is_done():
-                    self.write("  (this button refused you)")
+                await self._dispatch_item(view, child, interaction)
                 return
         raise ConsoleUsageError(f"message #{target.number} has no enabled {verb[1:]} matching {choice!r}")
+
+    async def _dispatch_item(self, view: discord.ui.View, child: discord.ui.Item, interaction: Any) -> None:
+        """As discord.py does: a dynamic item's own check (else the view's), then its callback."""
+        check = child.interaction_check if isinstance(child, discord.ui.DynamicItem) else view.interaction_check
+        if await check(interaction):
+            await self._run_item(child, interaction)
+        elif not interaction.response.is_done():
+            self.write("  (this component refused you)")
 
     async def _run_item(self, item: discord.ui.Item, interaction: ConsoleInteraction) -> None:
         try:
@@ -528,6 +531,11 @@ class ConsoleSession:
 
 def _a(noun: str) -> str:
     return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
+def _base(item: discord.ui.Item) -> discord.ui.Item:
+    """The Select or Button a dynamic item wraps (or the item itself)."""
+    return item.item if isinstance(item, discord.ui.DynamicItem) else item
 
 
 def _is_button(item: discord.ui.Item, choice: str) -> bool:
@@ -641,7 +649,8 @@ def render_message(message: ConsoleMessage, header: str) -> str:
     if message.content and len(message.content) > limits.CONTENT:
         lines.append(f"  !! content is {len(message.content)} characters; Discord allows {limits.CONTENT}")
     if message.view is not None:
-        for item in message.view.children:
+        for child in message.view.children:
+            item = _base(child)
             state = " (disabled)" if getattr(item, "disabled", False) else ""
             if isinstance(item, discord.ui.Select):
                 labels = " | ".join(o.label for o in item.options)

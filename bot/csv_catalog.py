@@ -105,7 +105,7 @@ class _BadRow(Exception):
     """Internal: a value that makes the whole row unusable."""
 
 
-SLUG_MAX = 80  # leaves room for "-<year>" and "-<n>" within Discord's 100-character choice values
+SLUG_MAX = 64  # leaves room for "-<year>" and "-<n>" within the catalog's 80-character ids
 
 
 def slug_for(title: str) -> str:

@@ -49,8 +49,8 @@ async def handle_app_command_error(interaction: discord.Interaction, error: Base
     """Answer `interaction` for `error`: ephemeral message, or a follow-up if already answered."""
     text = message_for(error)
     if text is None:
-        command = interaction.command.qualified_name if interaction.command else "?"
-        log.error("app command /%s failed", command, exc_info=error)
+        what = f"app command /{interaction.command.qualified_name}" if interaction.command else "component"
+        log.error("%s failed (interaction %s)", what, interaction.id, exc_info=error)
         text = APOLOGY
     try:
         await respond(interaction, content=text, ephemeral=True)

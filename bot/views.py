@@ -1,108 +1,140 @@
-"""discord.ui views: components that come with replies. Rendering stays in `bot.rendering`."""
+"""discord.ui components that come with replies. Rendering stays in `bot.rendering`.
+
+The components are `discord.ui.DynamicItem`s: discord.py routes a click by matching its
+custom_id against the item's template, so a menu or button keeps answering after the bot
+restarts (the bot registers them in `setup_hook`). The character menu carries all it needs in
+its custom_id; the /recommend pager's results live in memory, so after a restart or its timeout
+its buttons answer that the results have expired.
+"""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import MutableMapping
+from typing import Any
 
 import discord
 
 from bot import limits
 from bot.catalog import Drama, Role
-from bot.errors import handle_app_command_error
+from bot.errors import UserFacingError, handle_app_command_error
 from bot.interactions import NO_PINGS, respond
 from bot.recommend import PAGE_SIZE, Recommendation
 from bot.rendering import character_embed, recommend_embed
 from bot.spoilers import plain
 
-VIEW_TIMEOUT = 600.0  # seconds a menu stays usable; then it is disabled
+VIEW_TIMEOUT = 600.0  # seconds /recommend results stay pageable; then the buttons are disabled
+EXPIRED = ("These results have expired (they last 10 minutes, and not across a restart of the bot): "
+           "run /recommend again.")
 
 
-class CharacterSelect(discord.ui.Select["CastView"]):
-    """The cast menu: picking a character sends that member their card, ephemeral."""
+def _character_select(drama: Drama) -> discord.ui.Select:
+    options = [
+        discord.SelectOption(
+            label=c.name[: limits.SELECT_LABEL],
+            value=c.name[: limits.SELECT_LABEL],
+            description=(f"{'Lead' if c.role is Role.LEAD else 'Supporting'}"
+                         f"{' · ' + c.actor if c.actor else ''}")[: limits.SELECT_DESCRIPTION],
+        )
+        for c in drama.characters[: limits.SELECT_OPTIONS]
+    ]
+    return discord.ui.Select(placeholder="Open a character card…", options=options,
+                             custom_id=f"ramen:characters:{drama.id}")
+
+
+class CharacterMenu(discord.ui.DynamicItem[discord.ui.Select], template=r"ramen:characters:(?P<drama>[a-z0-9-]+)"):
+    """The cast menu: picking a character sends that member their card, ephemeral. Works for
+    anyone, for as long as the message exists (custom_id `ramen:characters:<drama id>`)."""
+
+    def __init__(self, drama: Drama | None, *, drama_id: str | None = None,
+                 select: discord.ui.Select | None = None) -> None:
+        if select is None:
+            if drama is None:
+                raise ValueError("a new character menu needs its drama")
+            select = _character_select(drama)
+        super().__init__(select)
+        self.drama = drama
+        self.drama_id = drama_id or (drama.id if drama else "")
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: Any) -> CharacterMenu:
+        """Rebuild the menu from a click on any message, even one sent before a restart."""
+        drama_id = match["drama"]
+        catalog = interaction.client.catalog  # type: ignore[attr-defined]
+        return cls(catalog.get(drama_id), drama_id=drama_id, select=item)  # type: ignore[arg-type]
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            character = self.drama.character(self.item.values[0]) if self.drama and self.item.values else None
+            if character is None or self.drama is None:
+                raise UserFacingError("That character is no longer in the catalog; run /characters again.")
+            await respond(interaction, embed=character_embed(self.drama, character), ephemeral=True)
+        except Exception as exc:  # the one error path, as for app commands
+            await handle_app_command_error(interaction, exc)
+
+
+class CastView(discord.ui.View):
+    """Carries the character menu. No timeout: the menu keeps working for as long as the message exists."""
 
     def __init__(self, drama: Drama) -> None:
-        options = [
-            discord.SelectOption(
-                label=c.name[: limits.SELECT_LABEL],
-                value=str(i),
-                description=(f"{'Lead' if c.role is Role.LEAD else 'Supporting'}"
-                             f"{' · ' + c.actor if c.actor else ''}")[: limits.SELECT_DESCRIPTION],
-            )
-            for i, c in enumerate(drama.characters[: limits.SELECT_OPTIONS])
-        ]
-        super().__init__(placeholder="Open a character card…", options=options,
-                         custom_id=f"ramen:characters:{drama.id}"[: limits.CUSTOM_ID])
-        self.drama = drama
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        character = self.drama.characters[int(self.values[0])]
-        await respond(interaction, embed=character_embed(self.drama, character), ephemeral=True)
+        super().__init__(timeout=None)
+        self.add_item(CharacterMenu(drama))
 
 
-class ExpiringView(discord.ui.View):
-    """A view that disables its components when it times out, by editing the reply it came with.
+class PageButton(discord.ui.DynamicItem[discord.ui.Button],
+                 template=r"ramen:recommend:(?P<key>[0-9]+):(?P<step>previous|next)"):
+    """Previous or Next on a `/recommend` reply (custom_id `ramen:recommend:<key>:<step>`).
 
-    Set `origin` to the interaction whose response carried the view, once it is sent.
+    The click goes to the live pager registered under `key` on the bot (`bot.pagers`); when
+    there is none (timed out, or the bot restarted) the member is told the results expired.
     """
 
-    def __init__(self, *, timeout: float = VIEW_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
-        self.origin: discord.Interaction | None = None
+    def __init__(self, key: int, step: str, *, button: discord.ui.Button | None = None) -> None:
+        if button is None:
+            button = discord.ui.Button(label=step.title(), style=discord.ButtonStyle.secondary,
+                                       custom_id=f"ramen:recommend:{key}:{step}")
+        super().__init__(button)
+        self.key, self.step = key, step
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
-        # The same one error path as app commands: a clear ephemeral answer, bugs logged.
-        await handle_app_command_error(interaction, error)
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Select | discord.ui.Button):
-                item.disabled = True
-        if self.origin is not None:
-            # The message may be gone or the token expired: then there is nothing left to disable.
-            with contextlib.suppress(discord.HTTPException):
-                await self.origin.edit_original_response(view=self)
-
-
-class CastView(ExpiringView):
-    """Holds the character menu."""
-
-    def __init__(self, drama: Drama, *, timeout: float = VIEW_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
-        self.add_item(CharacterSelect(drama))
-
-
-class PageButton(discord.ui.Button["RecommendPager"]):
-    """Previous or Next on a `/recommend` reply: turns the pager by `step` pages."""
-
-    def __init__(self, label: str, step: int, custom_id: str) -> None:
-        super().__init__(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id[: limits.CUSTOM_ID])
-        self.step = step
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: Any) -> PageButton:
+        return cls(int(match["key"]), match["step"], button=item)  # type: ignore[arg-type]
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        if self.view is not None:
-            await self.view.turn(interaction, self.step)
+        try:
+            pager = interaction.client.pagers.get(self.key)  # type: ignore[attr-defined]
+            if pager is None:
+                raise UserFacingError(EXPIRED)
+            await pager.turn(interaction, +1 if self.step == "next" else -1)
+        except Exception as exc:  # the one error path, as for app commands
+            await handle_app_command_error(interaction, exc)
 
 
-class RecommendPager(ExpiringView):
+class RecommendPager(discord.ui.View):
     """Pages through `/recommend` results, `PAGE_SIZE` a page, for the member who asked only.
 
-    Edits its message in place; disables its buttons when it times out (by editing the original
-    reply, which `origin` must be set to once it is sent).
+    Lives in `registry` (the bot's `pagers`, by key) until it times out; then its buttons are
+    disabled by editing the original reply, which `origin` must be set to once it is sent.
     """
 
     def __init__(self, results: list[Recommendation], heading: str, *, owner_id: int, owner_name: str,
-                 key: int | str | None = None, timeout: float = VIEW_TIMEOUT) -> None:
+                 key: int, registry: MutableMapping[int, RecommendPager], timeout: float = VIEW_TIMEOUT) -> None:
         super().__init__(timeout=timeout)
         self.results, self.heading = results, heading
         self.owner_id, self.owner_name = owner_id, owner_name
+        self.key, self.registry = key, registry
         self.page = 1
         self.pages = max(1, -(-len(results) // PAGE_SIZE))
-        key = key if key is not None else f"{id(self):x}"
-        self.previous = PageButton("Previous", -1, f"ramen:recommend:{key}:previous")
-        self.next = PageButton("Next", +1, f"ramen:recommend:{key}:next")
+        self.previous = PageButton(key, "previous")
+        self.next = PageButton(key, "next")
         self.add_item(self.previous)
         self.add_item(self.next)
+        self.origin: discord.Interaction | None = None
         self._sync_buttons()
+        if self.pages > 1:
+            registry[key] = self
 
     def embed(self) -> discord.Embed:
         """The current page's embed."""
@@ -111,19 +143,23 @@ class RecommendPager(ExpiringView):
                                per_page=PAGE_SIZE)
 
     def _sync_buttons(self) -> None:
-        self.previous.disabled = self.page <= 1
-        self.next.disabled = self.page >= self.pages
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the member who ran /recommend may page; anyone else is told so, ephemerally."""
-        if interaction.user.id == self.owner_id:
-            return True
-        await respond(interaction, content=f"Only {plain(self.owner_name, 100)} can page these results; "
-                                           "run /recommend yourself.", ephemeral=True)
-        return False
+        self.previous.item.disabled = self.page <= 1
+        self.next.item.disabled = self.page >= self.pages
 
     async def turn(self, interaction: discord.Interaction, step: int) -> None:
-        """Move `step` pages (clamped to the first and last) and edit the message in place."""
+        """Move `step` pages (clamped) and edit the message in place; anyone but the owner is refused."""
+        if interaction.user.id != self.owner_id:
+            await respond(interaction, content=f"Only {plain(self.owner_name, 100)} can page these results; "
+                                               "run /recommend yourself.", ephemeral=True)
+            return
         self.page = min(self.pages, max(1, self.page + step))
         self._sync_buttons()
         await interaction.response.edit_message(embed=self.embed(), view=self, allowed_mentions=NO_PINGS)
+
+    async def on_timeout(self) -> None:
+        self.registry.pop(self.key, None)
+        self.previous.item.disabled = self.next.item.disabled = True
+        if self.origin is not None:
+            # The message may be gone or the token expired: then there is nothing left to disable.
+            with contextlib.suppress(discord.HTTPException):
+                await self.origin.edit_original_response(view=self)

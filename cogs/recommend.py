@@ -89,7 +89,8 @@ class RecommendCog(commands.Cog):
             raise UserFacingError(no_match_message(filters, self.recommender.emptying_filter(filters,
                                                                                             exclude=excluded)))
         view = RecommendPager(results, heading(request), owner_id=interaction.user.id,
-                              owner_name=interaction.user.display_name, key=interaction.id)
+                              owner_name=interaction.user.display_name, key=interaction.id,
+                              registry=interaction.client.pagers)  # type: ignore[attr-defined]
         if view.pages == 1:  # nothing to page through: no buttons
             view.stop()
             await respond(interaction, embed=view.embed())

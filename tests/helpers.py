@@ -106,10 +106,11 @@ async def invoke(command: app_commands.Command, interaction: Any, **options: Any
     """Run an app command as discord.py's command tree does: option transformers (title → Drama),
     then the cog's callback. Raises the underlying error, as the tree's error handler sees it.
 
-    The interaction's client gets the cog's catalog when it has none (the title transformer reads it).
+    The interaction's client, when it has none, gets the cog's catalog (the title transformer reads
+    it) and an empty pager registry (as `RamenBot.pagers`).
     """
     if interaction.client is None:
-        interaction.client = SimpleNamespace(catalog=command.binding.catalog)
+        interaction.client = SimpleNamespace(catalog=command.binding.catalog, pagers={})
     interaction.namespace.__dict__.update(options)
     try:
         await command._invoke_with_namespace(interaction, interaction.namespace)

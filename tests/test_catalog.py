@@ -90,7 +90,7 @@ def test_catalog_facts_file_agrees_on_dates_when_present():
         ('role = "lead"', 'role = "hero"', "characters[0].role", "unknown value 'hero'"),
         ('actor = "Shin Se Kyung"', "actor = 3", "characters[0].actor", "expected a string"),
         ('id = "run-on"', 'id = "Run On!"', "id", "lowercase slug"),
-        ('id = "run-on"', 'id = "' + "x" * 101 + '"', "id", "≤ 100 characters"),
+        ('id = "run-on"', 'id = "' + "x" * 81 + '"', "id", "≤ 80 characters"),
         ('fit = "no"', 'fit = "nope"', "audience.notes[0].fit", "unknown value 'nope'"),
         ("[ending]\nfacts = [", "[ending]\nfact = [", "ending.fact", "unknown field"),
     ],

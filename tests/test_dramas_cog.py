@@ -11,7 +11,7 @@ import pytest
 from bot.autocomplete import DramaTitle
 from bot.catalog import UnknownTitle
 from bot.errors import UserFacingError, handle_app_command_error
-from bot.views import CastView, CharacterSelect
+from bot.views import CastView, CharacterMenu
 from cogs.dramas import DramasCog
 from tests.helpers import invoke, make_interaction
 
@@ -44,17 +44,39 @@ async def test_characters_without_name_offers_a_menu_that_opens_a_card(cog):
     inter = make_interaction()
     await invoke(cog.characters, inter, title="Run On")
     [sent] = inter.sent
-    assert isinstance(sent.view, CastView)
-    select = next(c for c in sent.view.children if isinstance(c, CharacterSelect))
-    assert [o.label for o in select.options][:2] == ["Oh Mi Joo", "Ki Seon Gyeom"]
+    assert isinstance(sent.view, CastView) and sent.view.timeout is None
+    [menu] = sent.view.children
+    assert isinstance(menu, CharacterMenu) and menu.item.custom_id == "ramen:characters:run-on"
+    assert [o.label for o in menu.item.options][:2] == ["Oh Mi Joo", "Ki Seon Gyeom"]
     assert len(sent.embed.fields) == 8
 
     picker = make_interaction(user_name="bob", user_id=43)
-    select._values = ["1"]  # what discord.py stores when the member picks option "1"
-    await select.callback(picker)
+    menu.item._values = ["Ki Seon Gyeom"]  # what discord.py stores when the member picks that option
+    await menu.callback(picker)
     [card] = picker.sent
     assert card.ephemeral and card.embed.title == "Ki Seon Gyeom · Run On"
     assert {f.name: f.value for f in card.embed.fields}["Played by"] == "Im Shi Wan"
+
+
+async def test_character_menu_is_rebuilt_from_its_custom_id_after_a_restart(catalog):
+    # What discord.py does for a click on a message sent before the restart: match the template,
+    # rebuild the item from the message's own component, then call it.
+    old_select = discord.ui.Select(custom_id="ramen:characters:run-on",
+                                   options=[discord.SelectOption(label="Je Wook", value="Je Wook")])
+    match = CharacterMenu.__discord_ui_compiled_template__.fullmatch(old_select.custom_id)
+    picker = make_interaction(client=SimpleNamespace(catalog=catalog))
+    menu = await CharacterMenu.from_custom_id(picker, old_select, match)
+    menu.item._values = ["Je Wook"]
+    await menu.callback(picker)
+    assert picker.sent[0].ephemeral and picker.sent[0].embed.title == "Je Wook · Run On"
+
+    gone = discord.ui.Select(custom_id="ramen:characters:no-such-show", options=[discord.SelectOption(label="X")])
+    stale = make_interaction(client=SimpleNamespace(catalog=catalog))
+    menu = await CharacterMenu.from_custom_id(stale, gone, CharacterMenu.__discord_ui_compiled_template__.fullmatch(
+        gone.custom_id))
+    menu.item._values = ["X"]
+    await menu.callback(stale)
+    assert stale.sent[0].ephemeral and "no longer in the catalog" in stale.sent[0].content
 
 
 async def test_characters_with_name_shows_that_card(cog):

@@ -354,52 +354,61 @@ async def test_cog_unknown_like_is_a_did_you_mean(cog):
         await invoke(cog.recommend, make_interaction(), like="Rnu Onn Xyz")
 
 
-async def test_pager_next_edits_the_message_to_page_two(cog):
+async def _paged(cog):
+    """/recommend like:Run On as alice; returns (her interaction, the pager, a click maker sharing the bot)."""
     inter = make_interaction()
     await invoke(cog.recommend, inter, like="Run On")
     view = inter.sent[0].view
-    assert view.previous.disabled and not view.next.disabled
-    press = make_interaction()
-    assert await view.interaction_check(press)
+
+    def click(**kwargs):
+        return make_interaction(client=inter.client, **kwargs)
+
+    return inter, view, click
+
+
+async def test_pager_next_edits_the_message_to_page_two(cog):
+    inter, view, click = await _paged(cog)
+    assert inter.client.pagers[inter.id] is view
+    assert view.previous.item.disabled and not view.next.item.disabled
+    assert view.next.item.custom_id == f"ramen:recommend:{inter.id}:next"
+    press = click()
     await view.next.callback(press)
     [edit] = press.sent
     assert edit.via == "edit" and edit.view is view
     assert edit.embed.fields[0].name.startswith("6. ")
     assert edit.embed.footer.text.startswith(f"Page 2/{view.pages}")
-    assert not view.previous.disabled
-    back = make_interaction()
+    assert not view.previous.item.disabled
+    back = click()
     await view.previous.callback(back)
     assert back.sent[0].embed.fields[0].name.startswith("1. ")
 
 
 async def test_pager_last_page_disables_next(cog):
-    inter = make_interaction()
-    await invoke(cog.recommend, inter, like="Run On")
-    view = inter.sent[0].view
+    _inter, view, click = await _paged(cog)
     for _ in range(view.pages - 1):
-        await view.next.callback(make_interaction())
-    assert view.page == view.pages and view.next.disabled
+        await view.next.callback(click())
+    assert view.page == view.pages and view.next.item.disabled
 
 
 async def test_pager_refuses_another_member(cog):
-    inter = make_interaction()
-    await invoke(cog.recommend, inter, like="Run On")
-    view = inter.sent[0].view
-    intruder = make_interaction(user_id=43, user_name="bob")
-    assert await view.interaction_check(intruder) is False
+    _inter, view, click = await _paged(cog)
+    intruder = click(user_id=43, user_name="bob")
+    await view.next.callback(intruder)
     [sent] = intruder.sent
     assert sent.ephemeral
     assert sent.content == "Only alice can page these results; run /recommend yourself."
     assert view.page == 1
 
 
-async def test_pager_timeout_disables_the_buttons(cog):
-    inter = make_interaction()
-    await invoke(cog.recommend, inter, like="Run On")
-    view = inter.sent[0].view
+async def test_pager_timeout_disables_the_buttons_and_later_clicks_hear_it_expired(cog):
+    inter, view, click = await _paged(cog)
     await view.on_timeout()
-    assert all(b.disabled for b in view.children)
+    assert view.previous.item.disabled and view.next.item.disabled
     inter.edit_original_response.assert_awaited_once_with(view=view)
+    assert inter.id not in inter.client.pagers
+    late = click()
+    await view.next.callback(late)  # e.g. a client that still shows the old buttons, or after a restart
+    assert late.sent[0].ephemeral and late.sent[0].content.startswith("These results have expired")
 
 
 async def test_cog_single_page_has_no_buttons(cog):

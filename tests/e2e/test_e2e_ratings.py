@@ -292,5 +292,19 @@ async def test_reconciliation_pages_through_a_crowd(fake_discord, bot, bot_db):
     assert len(pages) >= 2, "118 users reacted 🔟 (the bot included): two pages of 100"
 
 
+async def test_menus_and_buttons_answer_after_a_restart(fake_discord, bot):
+    cast = await fake_discord.slash("characters", {"title": "Run On"}, user="alice")
+    [menu] = [c for row in cast.message["components"] for c in row["components"]]
+    pager = await fake_discord.slash("recommend", {"like": "run-on"}, user="alice")
+    [next_button] = [c for row in pager.message["components"] for c in row["components"] if c["label"] == "Next"]
+    await bot.restart()  # new process: the views in memory are gone
+    card = await fake_discord.click(cast.original_id, menu["custom_id"], user="bob", values=["Je Wook"])
+    assert card.answered_within(3.0) and card.message["flags"] & 64, card
+    assert card.message["embeds"][0]["title"] == "Je Wook · Run On"
+    late = await fake_discord.click(pager.original_id, next_button["custom_id"], user="alice")
+    assert late.answered_within(3.0) and late.message["flags"] & 64, late
+    assert late.content.startswith("These results have expired")
+
+
 async def test_no_violations_no_unknown_requests_no_traceback(fake_discord, bot):
     assert_clean(fake_discord, bot, fake_discord.sent)
