@@ -16,10 +16,12 @@ async def respond(
     embed: discord.Embed | None = None,
     view: discord.ui.View | None = None,
     ephemeral: bool = False,
-) -> None:
+) -> discord.InteractionMessage | None:
     """Send the reply to `interaction`: the initial response, or a follow-up once it is done
     (after `defer()` or a first reply). Mentions in catalog or user text never ping anyone.
 
+    Returns:
+        The message the initial response created, when Discord sent it back; None for a follow-up.
     Raises:
         discord.HTTPException: Discord refused the message.
     """
@@ -33,5 +35,6 @@ async def respond(
         kwargs["view"] = view
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
-    else:
-        await interaction.response.send_message(**kwargs)
+        return None
+    callback = await interaction.response.send_message(**kwargs)
+    return getattr(callback, "resource", None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import weakref
@@ -72,25 +71,44 @@ class RatingsCog(commands.Cog):
             return
         if interaction.channel_id is None:
             raise UserFacingError("A rating prompt needs a channel to live in; try /rate in a text channel.")
-        await respond(interaction, embed=rendering.rating_prompt_embed(drama, RATING_EMOJI))
-        message = await interaction.original_response()
+        # Discord returns the posted message with the response; ask again only if it did not.
+        message = await respond(interaction, embed=rendering.rating_prompt_embed(drama, RATING_EMOJI))
+        if message is None:
+            try:
+                message = await interaction.original_response()
+            except discord.HTTPException as exc:
+                log.warning("posted a rating prompt but could not read it back: %s", exc)
+                await self._tell(interaction, "The prompt went out, but Discord did not give me its id, so "
+                                              "reactions on it would not count. Please run /rate again.")
+                return
         # Remembered before the reactions go on, so a member who reacts at once is counted.
         await self.storage.add_prompt(message.id, guild_id, interaction.channel_id, drama.id)
         await self._add_keycaps(interaction, message)
 
     async def _add_keycaps(self, interaction: discord.Interaction, message: Any) -> None:
-        try:
-            for emoji in RATING_EMOJI:
+        missing = []
+        for emoji in RATING_EMOJI:
+            try:
                 await message.add_reaction(emoji)  # discord.py waits out 429s and retries 5xx itself
+            except discord.Forbidden:
+                log.warning("no permission to add rating reactions in channel %s", interaction.channel_id)
+                await self._tell(interaction, "I may not add reactions here (Add Reactions and Read Message "
+                                              "History permissions). Members can still vote by reacting with "
+                                              "1️⃣ … 🔟 themselves.")
+                return
+            except discord.HTTPException as exc:
+                log.warning("could not add %s to rating prompt %s: %s", emoji, message.id, exc)
+                missing.append(emoji)
+        if missing:
+            await self._tell(interaction, f"Discord had trouble adding {' '.join(missing)}; members can still "
+                                          "vote by reacting with any of 1️⃣ … 🔟 themselves.")
+
+    async def _tell(self, interaction: discord.Interaction, text: str) -> None:
+        """A private follow-up to whoever ran the command; a failure to send it is only logged."""
+        try:
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
-            log.warning("could not add the rating reactions to message %s: %s", message.id, exc)
-            with contextlib.suppress(discord.HTTPException):
-                await interaction.followup.send(
-                    "I couldn't add all the number reactions (Discord said no: missing Add Reactions or "
-                    "Read Message History permission?). Members can still vote by reacting with 1️⃣ … 🔟 themselves.",
-                    ephemeral=True,
-                    allowed_mentions=discord.AllowedMentions.none(),
-                )
+            log.warning("could not send a follow-up: %s", exc)
 
     @app_commands.command(name="ratings", description="This server's ramen score for a drama, or its top 10.")
     @app_commands.describe(title="The drama's title (leave empty for the server's top 10)")

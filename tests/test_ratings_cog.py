@@ -332,3 +332,36 @@ async def test_reconciliation_leaves_reactions_alone_when_the_last_click_is_unkn
     await cog.reconcile_recent()
     assert await score(storage) == (9.0, 1)  # the store's documented rule: the highest new keycap
     assert fake_bot.messages[500].removed == []  # but neither of her reactions is taken away
+
+
+async def test_keycap_trouble_is_reported_and_the_rest_still_go_on(cog, fake_bot, storage):
+    message = fake_bot.messages.setdefault(500, FakeMessage(500))
+    real_add = message.add_reaction
+
+    async def flaky(emoji: str) -> None:
+        if emoji == "3️⃣":
+            raise discord.HTTPException(SimpleNamespace(status=500, reason="Server Error"), "boom")
+        await real_add(emoji)
+
+    message.add_reaction = flaky  # type: ignore[method-assign]
+    inter = await post_prompt(cog, fake_bot)
+    assert message.added == [e for e in RATING_EMOJI if e != "3️⃣"]  # the other nine still went on
+    notice = inter.sent[-1]
+    assert notice.via == "followup" and notice.ephemeral and "trouble adding 3️⃣" in notice.content
+    assert await storage.prompt(500) is not None
+
+
+async def test_prompt_uses_the_message_discord_returns_with_the_response(cog, fake_bot, storage):
+    inter = make_interaction()
+    returned = FakeMessage(777)
+    sent: list[dict] = []
+
+    async def send_message(content=None, **kwargs):  # discord.py 2.5+: the callback carries the message
+        inter.response.done = True
+        sent.append(kwargs)
+        return SimpleNamespace(resource=returned)
+
+    inter.response.send_message = send_message
+    await invoke(cog.rate, inter, title="Run On")
+    inter.original_response.assert_not_awaited()
+    assert (await storage.prompt(777)) is not None and returned.added == list(RATING_EMOJI)
