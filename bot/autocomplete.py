@@ -20,7 +20,9 @@ def choice(name: str, value: str) -> app_commands.Choice[str]:
 
 def title_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[str]]:
     """Up to 25 typo-tolerant title matches (rapidfuzz) for `current`; the value is the drama id."""
-    ranked = catalog.ranked(current, limit=limits.AUTOCOMPLETE_CHOICES, cutoff=TITLE_CUTOFF)
+    # Nothing typed yet: the reviewed shows, then A to Z; otherwise the matches above the cutoff.
+    cutoff = TITLE_CUTOFF if current.strip() else 0
+    ranked = catalog.ranked(current, limit=limits.AUTOCOMPLETE_CHOICES, cutoff=cutoff)
     best = ranked[0][2] if ranked else 0.0
     return [
         choice(label, drama_id)

@@ -329,8 +329,8 @@ class Catalog:
         (or, for the last word typed, a word prefix) with the query.
         """
         key = normalize(query)
-        if not key:
-            return [(self._label(d.title, d), d.id, 0.0) for d in self._alphabetical[:limit]]
+        if not key:  # nothing typed: the reviewed shows, then A to Z (none when a minimum score is asked)
+            return [] if cutoff > 0 else [(self._label(d.title, d), d.id, 0.0) for d in self._alphabetical[:limit]]
         scores: dict[int, float] = {}
         start = bisect.bisect_left(self._sorted_keys, (key, -1))
         for name_key, index in self._sorted_keys[start:]:

@@ -50,6 +50,8 @@ def main(argv: Sequence[str]) -> int:
         print(VERBS)
         return 0
     verb = argv[0] if argv and not argv[0].startswith("-") else "run"
+    if argv[:1] == ["--exec"]:
+        verb, argv = "console", ["console", *argv]  # `python -m bot --exec LINE` means the console
     rest = argv[1:] if argv and argv[0] == verb else argv
     if verb == "import-review":
         from bot.importer import main as import_main

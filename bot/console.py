@@ -694,13 +694,18 @@ async def run_console(bot: ConsoleBot, *, execute: list[str], out: TextIO = sys.
     if interactive:
         session.write("Ramen console: slash commands as in Discord, e.g. /drama title:Run On  (:help, :quit)")
         session.write(f"Server: {GUILD_NAME}; you are '{DEFAULT_MEMBER}'. Catalog: {len(bot.catalog)} dramas.")
+    lines_read = 0
     while True:
         if interactive:
             session.out.write("ramen> ")
             session.out.flush()
         line = await asyncio.to_thread(stdin.readline)
         if not line:
+            if not lines_read and not interactive:
+                print('(no input: run it in a terminal, pipe commands in, or use --exec "/drama title:Run On")',
+                      file=sys.stderr)
             return 0
+        lines_read += 1
         if not await session.execute(line):
             return 0
 

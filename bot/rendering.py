@@ -447,13 +447,19 @@ def chart_embed(rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prio
     return draft.build()
 
 
+MY_RATINGS_SHOWN = 40  # votes listed by /myratings (newest first); 40 long lines fit in 4096 characters
+
+
 def my_ratings_embed(member_name: str, votes: Sequence[tuple[str, MemberVote]]) -> discord.Embed:
     """`/myratings`: the member's own votes in this server, as (title, vote) pairs."""
     draft = EmbedDraft(f"{member_name}'s ramen ratings")
     if votes:
         draft.describe(*(
-            concat(plain(title, 150), md(f" · {vote.score}/10 {bowls(vote.score)}")) for title, vote in votes
+            concat(plain(title, 150), md(f" · {vote.score}/10 {bowls(vote.score)}"))
+            for title, vote in votes[:MY_RATINGS_SHOWN]
         ))
+        if len(votes) > MY_RATINGS_SHOWN:
+            draft.footer = f"{len(votes)} votes in all; the newest {MY_RATINGS_SHOWN} are shown"
     else:
         draft.describe(md("You haven't rated anything here yet: `/rate` a drama, or react to a rating prompt."))
     return draft.build()

@@ -7,11 +7,13 @@ names, footers and author lines get `plain()`.
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from discord.utils import escape_markdown
 
 ELLIPSIS = "…"
+_MENTION_LIKE = re.compile(r"<(?=[@#/:]|[at]:)")
 SPOILER_MARK = "||"
 # Explicit bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): member text
 # could use an unterminated U+202E to reverse the bot's own words after it on the line.
@@ -110,4 +112,6 @@ def _fit_str(text: str, limit: int | None, *, wrap: str) -> str:
 def _escape(text: str) -> str:
     # escape_markdown escapes backslashes too, so a trailing "\\" cannot escape the closing "||".
     # ignore_links=False: a URL holding "||" must not close a spoiler early either.
-    return escape_markdown(text, ignore_links=False)
+    # Mention-like markup (<@id>, <#id>, <t:0:R>, </cmd:id>, <:emoji:id>) is shown as typed, not as a
+    # pill: AllowedMentions already stops pings, this stops one member showing as another.
+    return _MENTION_LIKE.sub(r"\\<", escape_markdown(text, ignore_links=False))

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot import autocomplete, rendering, verdict
 from bot.autocomplete import Title
-from bot.catalog import Catalog
+from bot.catalog import SUGGEST_CUTOFF, Catalog
 from bot.errors import UserFacingError
 from bot.interactions import respond
 from bot.rendering import Section
@@ -84,8 +84,11 @@ class DramasCog(commands.Cog):
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        title = getattr(interaction.namespace, "title", None)
-        return autocomplete.character_choices(self.catalog.find(title) if title else None, current)
+        typed = getattr(interaction.namespace, "title", None) or ""
+        # The title as picked (an id) or typed; a typo gets the closest title's characters.
+        drama = self.catalog.find(typed) or next(
+            (self.catalog.get(i) for _, i in self.catalog.search(typed, limit=1, cutoff=SUGGEST_CUTOFF)), None)
+        return autocomplete.character_choices(drama, current)
 
 
 async def setup(bot: RamenBot) -> None:

@@ -199,3 +199,21 @@ def test_rendering_spoiler_tags_only_inside_spoiler_markup():
     assert fields["Spoiler tags"] == "||Death Of A Mother, Death||"
     assert "Death" not in visible_text(embed)
     assert embed.footer.text.startswith("Spoilers stay behind black bars")
+
+
+def test_rendering_my_ratings_says_how_many_are_not_shown():
+    from types import SimpleNamespace
+
+    from bot.rendering import my_ratings_embed
+
+    votes = [(f"Show {i} " + "x" * 40, SimpleNamespace(drama_id=f"s{i}", score=1 + i % 10)) for i in range(300)]
+    embed = my_ratings_embed("alice", votes)
+    assert_within_limits(embed)
+    assert embed.footer.text == "300 votes in all; the newest 40 are shown"
+    assert len(embed.description.splitlines()) == 40
+
+
+def test_rendering_mention_markup_is_shown_as_typed():
+    from bot.spoilers import plain
+
+    assert plain("<@123> <t:0:R> </rate:1> <#5> <:e:1> I <3 u") == r"\<@123> \<t:0:R> \</rate:1> \<#5> \<:e:1> I <3 u"
