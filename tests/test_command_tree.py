@@ -10,7 +10,7 @@ from bot import limits
 from bot.client import RamenBot, intents
 from bot.config import Settings
 
-NAME_RE = re.compile(r"^[-_'\w]{1,32}$")
+NAME_RE = re.compile(rf"^[-_'\w]{{1,{limits.COMMAND_NAME}}}$")
 
 
 async def test_command_tree_respects_discords_rules(catalog, storage):

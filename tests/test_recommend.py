@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import limits
 from bot.catalog import Catalog, Drama, Review, normalize
 from bot.config import PROJECT_ROOT
 from bot.csv_catalog import build_catalog
@@ -285,7 +286,7 @@ async def test_cog_like_sends_page_one_with_a_pager(cog):
     assert sent.embed.title == "Because you like Run On"
     assert [f.name.split(". ")[0] for f in sent.embed.fields] == ["1", "2", "3", "4", "5"]
     assert "run-on" not in _all_results(sent)
-    assert all(len(b.custom_id) <= 100 for b in sent.view.children)
+    assert all(len(b.item.custom_id) <= limits.CUSTOM_ID for b in sent.view.children)
     assert sent.view.origin is inter
 
 
