@@ -62,10 +62,6 @@ class ConsoleUser:
     def display_name(self) -> str:
         return self.name
 
-    @property
-    def mention(self) -> str:
-        return f"<@{self.id}>"
-
     def __str__(self) -> str:
         return self.name
 
@@ -90,10 +86,6 @@ class ConsoleMessage:
     view: discord.ui.View | None = None
     ephemeral: bool = False
     reactions: dict[str, list[int]] = field(default_factory=dict)
-
-    @property
-    def jump_url(self) -> str:
-        return f"console://message/{self.number}"
 
     async def add_reaction(self, emoji: str | discord.PartialEmoji) -> None:
         await self.session.react(self, str(emoji), self.session.bot_user)
@@ -240,9 +232,6 @@ class ConsoleBot(RamenBot):
 
     def get_partial_messageable(self, id: int, **kwargs: Any) -> Any:
         return self.session.dm_channel if id == self.session.dm_channel.id else self.session.channel
-
-    def get_channel(self, id: int, /) -> Any:
-        return self.get_partial_messageable(id)
 
 
 class ConsoleSession:
