@@ -117,8 +117,17 @@ def synthesize(dramas: Sequence[Drama], size: int, rng: random.Random) -> list[D
             if len(out) >= size:
                 break
             tags = tuple(dict.fromkeys(rng.choice(pool) for _ in d.tags))
-            out.append(replace(d, id=f"{d.id}-copy-{copy}", title=f"{d.title} {copy + 1}", aliases=(), tags=tags,
-                               review=None, source="synthetic"))
+            out.append(
+                replace(
+                    d,
+                    id=f"{d.id}-copy-{copy}",
+                    title=f"{d.title} {copy + 1}",
+                    aliases=(),
+                    tags=tags,
+                    review=None,
+                    source="synthetic",
+                )
+            )
         copy += 1
     return out
 
@@ -130,9 +139,9 @@ def typo(text: str, rng: random.Random) -> str:
     i = rng.randrange(len(text) - 1)
     kind = rng.randrange(3)
     if kind == 0:
-        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
     if kind == 1:
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     return text[:i] + text[i] + text[i:]
 
 
@@ -165,8 +174,10 @@ def bench_queries(label: str, dramas: Sequence[Drama], queries: int, rng: random
         baseline.append(timed(lambda like=like, out=base_ids: out.extend(brute.recommend([like], LIMIT))))
         agree += [r.drama.id for r in result] == base_ids
     best = [timed(lambda: engine.recommend(limit=LIMIT)) for _ in range(20)]
-    filtered = [timed(lambda like=like: engine.recommend([like], platform="netflix", max_episodes=16, limit=LIMIT))
-                for like in likes[:50]]
+    filtered = [
+        timed(lambda like=like: engine.recommend([like], platform="netflix", max_episodes=16, limit=LIMIT))
+        for like in likes[:50]
+    ]
     speedup = statistics.median(baseline) / statistics.median(indexed)
     print(f"\n/recommend over {label}: {len(dramas):,} dramas, {queries} random like-shows, limit {LIMIT}")
     print(f"  build: Recommender {build_ms:.0f} ms (once, at start-up); baseline precompute {brute_build_ms:.0f} ms")
@@ -214,14 +225,20 @@ def main(argv: list[str] | None = None) -> int:
     raw = [timed(lambda: raw_csv_rows(SHARED_CSV)) for _ in range(5)]
     rows = load_csv(SHARED_CSV)
     print(f"CSV load (bot.csv_catalog.load_csv, {rows.rows:,} rows, {len(rows.problems)} problems), 5 runs:")
-    print(f"  first {loads[0]:.0f} ms, median {statistics.median(loads):.0f} ms, best {min(loads):.0f} ms"
-          "   target ≤ 300 ms")
-    print(f"  baseline, csv.DictReader alone (no checks, no Drama objects): median {statistics.median(raw):.0f} ms;"
-          f" load_csv costs {statistics.median(loads) / statistics.median(raw):.1f}× that")
+    print(
+        f"  first {loads[0]:.0f} ms, median {statistics.median(loads):.0f} ms, best {min(loads):.0f} ms"
+        "   target ≤ 300 ms"
+    )
+    print(
+        f"  baseline, csv.DictReader alone (no checks, no Drama objects): median {statistics.median(raw):.0f} ms;"
+        f" load_csv costs {statistics.median(loads) / statistics.median(raw):.1f}× that"
+    )
     start = time.perf_counter()
     catalog, _ = build_catalog(ROOT / "data" / "dramas", SHARED_CSV)
-    print(f"  whole start-up catalog (TOML + CSV + merge): {(time.perf_counter() - start) * 1000:.0f} ms,"
-          f" {len(catalog):,} dramas")
+    print(
+        f"  whole start-up catalog (TOML + CSV + merge): {(time.perf_counter() - start) * 1000:.0f} ms,"
+        f" {len(catalog):,} dramas"
+    )
 
     real = list(catalog)
     bench_queries("the shared CSV catalog", real, args.queries, rng)

@@ -24,11 +24,7 @@ def title_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[st
     cutoff = TITLE_CUTOFF if current.strip() else 0
     ranked = catalog.ranked(current, limit=limits.AUTOCOMPLETE_CHOICES, cutoff=cutoff)
     best = ranked[0][2] if ranked else 0.0
-    return [
-        choice(label, drama_id)
-        for label, drama_id, score in ranked
-        if score >= best - TITLE_MARGIN
-    ]
+    return [choice(label, drama_id) for label, drama_id, score in ranked if score >= best - TITLE_MARGIN]
 
 
 def character_choices(drama: Drama | None, current: str) -> list[app_commands.Choice[str]]:

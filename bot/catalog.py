@@ -270,8 +270,9 @@ class Catalog:
         self._sorted_words = sorted(self._word_index)
         self._repeated_names = {name for name, _ in choices if len(self._by_name[normalize(name)]) > 1}
         # With nothing typed yet, autocomplete offers the reviewed shows first, then A to Z.
-        self._alphabetical = sorted(self._by_id.values(),
-                                    key=lambda d: (not d.is_reviewed, normalize(d.title), d.year or 0, d.id))
+        self._alphabetical = sorted(
+            self._by_id.values(), key=lambda d: (not d.is_reviewed, normalize(d.title), d.year or 0, d.id)
+        )
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -353,16 +354,18 @@ class Catalog:
         return out
 
     def _fuzzy(self, key: str, scores: dict[int, float], limit: int, cutoff: float) -> None:
-        for _, score, index in process.extract(key, self._choice_keys, scorer=fuzz.ratio, processor=None,
-                                               limit=limit * 2, score_cutoff=cutoff):
+        for _, score, index in process.extract(
+            key, self._choice_keys, scorer=fuzz.ratio, processor=None, limit=limit * 2, score_cutoff=cutoff
+        ):
             scores[index] = max(scores.get(index, 0.0), score)
         candidates = self._word_candidates(key)
         if not candidates:
             return
         names = [self._choice_keys[i] for i in candidates]
         for scorer, weight in ((fuzz.token_set_ratio, 1.0), (fuzz.partial_ratio, PARTIAL_WEIGHT)):
-            for _, score, pos in process.extract(key, names, scorer=scorer, processor=None, limit=limit * 2,
-                                                 score_cutoff=cutoff / weight):
+            for _, score, pos in process.extract(
+                key, names, scorer=scorer, processor=None, limit=limit * 2, score_cutoff=cutoff / weight
+            ):
                 index = candidates[pos]
                 scores[index] = max(scores.get(index, 0.0), score * weight)
 
@@ -387,7 +390,6 @@ class Catalog:
         repeated = name in self._repeated_names
         label = f"{name} ({drama.year})" if repeated and drama.year else name
         return label if len(label) <= 100 else label[:99] + "…"
-
 
 
 # Whole-title similarity catches typos ("rnu on"), the word set catches word order and extra
@@ -428,11 +430,15 @@ class SpoilerTags:
         hidden = tuple(t for t in drama.tags if self.is_spoiler(t))
         if not hidden:
             return drama
-        return replace(drama, tags=tuple(t for t in drama.tags if t not in hidden),
-                       spoiler_tags=tuple(dict.fromkeys((*drama.spoiler_tags, *hidden))))
+        return replace(
+            drama,
+            tags=tuple(t for t in drama.tags if t not in hidden),
+            spoiler_tags=tuple(dict.fromkeys((*drama.spoiler_tags, *hidden))),
+        )
 
 
 # --------------------------------------------------------------------------- loading
+
 
 def load_entries(directory: Path) -> list[Drama]:
     """Load and validate every `*.toml` entry in `directory` (sorted by file name); may be empty.
@@ -606,8 +612,9 @@ class _Fields:
     def slug(self, key: str) -> str:
         value = self.text(key)
         if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) or len(value) > MAX_ID_LENGTH:
-            raise self._fail(key, f"expected a lowercase slug like 'run-on' (≤ {MAX_ID_LENGTH} characters), "
-                                  f"got {value!r}")
+            raise self._fail(
+                key, f"expected a lowercase slug like 'run-on' (≤ {MAX_ID_LENGTH} characters), got {value!r}"
+            )
         return value
 
     def integer(self, key: str, *, low: int, high: int, required: bool = True) -> Any:

@@ -69,8 +69,14 @@ def main(argv: Sequence[str]) -> int:
         return EXIT_CONFIG
     parser = argparse.ArgumentParser(prog=f"python -m bot {verb}")
     if verb in ("console", "auto"):
-        parser.add_argument("--exec", dest="execute", action="append", default=[], metavar="LINE",
-                            help='run one console line and exit (repeatable), e.g. --exec "/drama title:Run On"')
+        parser.add_argument(
+            "--exec",
+            dest="execute",
+            action="append",
+            default=[],
+            metavar="LINE",
+            help='run one console line and exit (repeatable), e.g. --exec "/drama title:Run On"',
+        )
     args = parser.parse_args(rest)
 
     load_dotenv(PROJECT_ROOT / ".env")
@@ -144,11 +150,18 @@ def build_catalog(settings: Settings) -> Catalog:
     catalog, problems = build(settings.catalog_dir, settings.catalog_csv)
     drafts = [d.source for d in catalog if d.is_unedited_draft]
     if drafts:
-        log.warning("%d catalog entries still hold TODO placeholders from import-review, which members would see: %s",
-                    len(drafts), ", ".join(drafts))
+        log.warning(
+            "%d catalog entries still hold TODO placeholders from import-review, which members would see: %s",
+            len(drafts),
+            ", ".join(drafts),
+        )
     if problems:
-        log.warning("%s: %d rows skipped or partly loaded (python -m bot catalog import-csv %s lists them)",
-                    settings.catalog_csv, len(problems), settings.catalog_csv)
+        log.warning(
+            "%s: %d rows skipped or partly loaded (python -m bot catalog import-csv %s lists them)",
+            settings.catalog_csv,
+            len(problems),
+            settings.catalog_csv,
+        )
     return catalog
 
 
@@ -165,16 +178,22 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
             try:
                 await bot.start(settings.discord_token or "")
             except discord.LoginFailure:
-                print("Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and update .env.",
-                      file=sys.stderr)
+                print(
+                    "Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and update .env.",
+                    file=sys.stderr,
+                )
                 return EXIT_CONFIG
             except discord.PrivilegedIntentsRequired:
-                print("Discord refused a privileged intent; Ramen should need none. Please report this.",
-                      file=sys.stderr)
+                print(
+                    "Discord refused a privileged intent; Ramen should need none. Please report this.", file=sys.stderr
+                )
                 return EXIT_CONFIG
             except (aiohttp.ClientError, OSError) as exc:
-                print(f"Could not reach Discord ({exc.__class__.__name__}: {exc}). Check the network and try again; "
-                      "scripts/run --exec \"/drama title:Run On\" works offline.", file=sys.stderr)
+                print(
+                    f"Could not reach Discord ({exc.__class__.__name__}: {exc}). Check the network and try again; "
+                    'scripts/run --exec "/drama title:Run On" works offline.',
+                    file=sys.stderr,
+                )
                 return 1
     finally:
         await storage.close()

@@ -35,8 +35,15 @@ class RamenBot(commands.Bot):
     """The bot. Dependencies travel on it: `settings`, `catalog`, `storage` (built in `bot.cli`) and
     `recommender` (built here from the catalog unless given)."""
 
-    def __init__(self, settings: Settings, catalog: Catalog, storage: Storage, *, sync: bool = True,
-                 recommender: Recommender | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        storage: Storage,
+        *,
+        sync: bool = True,
+        recommender: Recommender | None = None,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),

@@ -121,8 +121,9 @@ class ConsoleChannel:
         return message
 
     async def send(self, content: str | None = None, **kwargs: Any) -> ConsoleMessage:
-        return self.session.post(content=content, header="Ramen posted", guild_id=self.guild and self.guild.id,
-                                 **kwargs)
+        return self.session.post(
+            content=content, header="Ramen posted", guild_id=self.guild and self.guild.id, **kwargs
+        )
 
 
 class _FakeResponse:
@@ -151,9 +152,13 @@ class ConsoleResponse:
 
     async def send_message(self, content: str | None = None, *, ephemeral: bool = False, **kwargs: Any) -> None:
         self._ack()
-        message = self._interaction.session.post(content=content, ephemeral=ephemeral,
-                                                 header=self._interaction.reply_header(ephemeral),
-                                                 guild_id=self._interaction.guild_id, **kwargs)
+        message = self._interaction.session.post(
+            content=content,
+            ephemeral=ephemeral,
+            header=self._interaction.reply_header(ephemeral),
+            guild_id=self._interaction.guild_id,
+            **kwargs,
+        )
         self._interaction.original = message
 
     async def autocomplete(self, choices: list[app_commands.Choice[Any]]) -> None:
@@ -179,8 +184,13 @@ class ConsoleFollowup:
         if not inter.response.is_done():
             raise discord.NotFound(_FakeResponse(404), "Unknown Webhook: follow-up before the response")
         ephemeral = ephemeral or (inter.original is None and inter.response.deferred_ephemeral)
-        message = inter.session.post(content=content, ephemeral=ephemeral, header=inter.reply_header(ephemeral),
-                                     guild_id=inter.guild_id, **kwargs)
+        message = inter.session.post(
+            content=content,
+            ephemeral=ephemeral,
+            header=inter.reply_header(ephemeral),
+            guild_id=inter.guild_id,
+            **kwargs,
+        )
         if inter.original is None:
             inter.original = message
         return message
@@ -189,9 +199,16 @@ class ConsoleFollowup:
 class ConsoleInteraction:
     """A local stand-in for `discord.Interaction`: the attributes the cogs read, nothing more."""
 
-    def __init__(self, session: ConsoleSession, user: ConsoleUser, *, in_dm: bool = False,
-                 command: app_commands.Command | None = None, namespace: dict[str, Any] | None = None,
-                 message: ConsoleMessage | None = None) -> None:
+    def __init__(
+        self,
+        session: ConsoleSession,
+        user: ConsoleUser,
+        *,
+        in_dm: bool = False,
+        command: app_commands.Command | None = None,
+        namespace: dict[str, Any] | None = None,
+        message: ConsoleMessage | None = None,
+    ) -> None:
         self.session = session
         self.client = session.bot
         self.id = discord.utils.time_snowflake(discord.utils.utcnow()) + session.next_serial()
@@ -252,8 +269,16 @@ class ConsoleSession:
         self.usage_errors = 0
         self._serial = 0
         # The cogs read bot.user to ignore the bot's own reactions.
-        bot._connection.user = discord.ClientUser(state=bot._connection, data={  # type: ignore[arg-type]
-            "id": BOT_USER_ID, "username": "Ramen", "discriminator": "0", "avatar": None, "bot": True})
+        bot._connection.user = discord.ClientUser(
+            state=bot._connection,
+            data={  # type: ignore[arg-type]
+                "id": BOT_USER_ID,
+                "username": "Ramen",
+                "discriminator": "0",
+                "avatar": None,
+                "bot": True,
+            },
+        )
 
     # ------------------------------------------------------------------ output
 
@@ -272,14 +297,30 @@ class ConsoleSession:
     def message_by_id(self, message_id: int) -> ConsoleMessage | None:
         return next((m for m in self.messages if m.id == message_id), None)
 
-    def post(self, *, content: str | None, header: str, guild_id: int | None, ephemeral: bool = False,
-             embed: discord.Embed | None = None, embeds: Iterable[discord.Embed] = (),
-             view: discord.ui.View | None = None, **_: Any) -> ConsoleMessage:
+    def post(
+        self,
+        *,
+        content: str | None,
+        header: str,
+        guild_id: int | None,
+        ephemeral: bool = False,
+        embed: discord.Embed | None = None,
+        embeds: Iterable[discord.Embed] = (),
+        view: discord.ui.View | None = None,
+        **_: Any,
+    ) -> ConsoleMessage:
         all_embeds = [embed] if embed is not None else list(embeds)
-        message = ConsoleMessage(self, len(self.messages) + 1,
-                                 discord.utils.time_snowflake(discord.utils.utcnow()) + self.next_serial(),
-                                 self.channel.id if guild_id else self.dm_channel.id, guild_id,
-                                 content, all_embeds, view, ephemeral)
+        message = ConsoleMessage(
+            self,
+            len(self.messages) + 1,
+            discord.utils.time_snowflake(discord.utils.utcnow()) + self.next_serial(),
+            self.channel.id if guild_id else self.dm_channel.id,
+            guild_id,
+            content,
+            all_embeds,
+            view,
+            ephemeral,
+        )
         self.messages.append(message)
         self.write(render_message(message, header))
         return message
@@ -465,8 +506,7 @@ class ConsoleSession:
     async def _dispatch(self, event: str, target: ConsoleMessage | int, emoji: str, user: ConsoleUser) -> None:
         message_id = target.id if isinstance(target, ConsoleMessage) else target
         guild_id = target.guild_id if isinstance(target, ConsoleMessage) else self.guild.id
-        data: dict[str, Any] = {"message_id": message_id, "channel_id": self.channel.id, "user_id": user.id,
-                                "type": 0}
+        data: dict[str, Any] = {"message_id": message_id, "channel_id": self.channel.id, "user_id": user.id, "type": 0}
         if guild_id:
             data["guild_id"] = guild_id
         kind = "REACTION_ADD" if event.endswith("add") else "REACTION_REMOVE"
@@ -576,8 +616,9 @@ def convert_options(command: app_commands.Command, raw: dict[str, str]) -> dict[
         if isinstance(value, str) and not value.strip() and param.required:
             raise ConsoleUsageError(f"{command_usage(command)}  ({param.name} is empty)")
         if param.choices:
-            match = next((c for c in param.choices if text.casefold() in (c.name.casefold(), str(c.value).casefold())),
-                         None)
+            match = next(
+                (c for c in param.choices if text.casefold() in (c.name.casefold(), str(c.value).casefold())), None
+            )
             if match is None:
                 options = ", ".join(str(c.value) for c in param.choices)
                 raise ConsoleUsageError(f"{param.name} must be one of: {options}")
@@ -587,7 +628,7 @@ def convert_options(command: app_commands.Command, raw: dict[str, str]) -> dict[
 
 
 def command_usage(command: app_commands.Command) -> str:
-    """"/drama title:<title>  [name:<name>]" for a command."""
+    """ "/drama title:<title>  [name:<name>]" for a command."""
     parts = [f"/{command.name}"]
     for p in command.parameters:
         kind = "|".join(str(c.value) for c in p.choices) if p.choices else p.name
@@ -611,6 +652,7 @@ def usage(bot: RamenBot) -> str:
 
 
 # --------------------------------------------------------------------------- text rendering
+
 
 def show_markup(text: str) -> str:
     """Show Discord markup as text: spoilers as ⟦spoiler: …⟧, escapes removed."""
@@ -668,8 +710,9 @@ def embed_problems(embed: discord.Embed) -> list[str]:
     return out
 
 
-async def run_console(bot: ConsoleBot, *, execute: list[str], out: TextIO = sys.stdout,
-                      stdin: TextIO = sys.stdin) -> int:
+async def run_console(
+    bot: ConsoleBot, *, execute: list[str], out: TextIO = sys.stdout, stdin: TextIO = sys.stdin
+) -> int:
     """Run the console: each `execute` line, then (when none given) lines from `stdin` until EOF.
 
     Returns the exit status: 0, or 2 when an `--exec` line was not understood.
@@ -691,11 +734,11 @@ async def run_console(bot: ConsoleBot, *, execute: list[str], out: TextIO = sys.
         line = await asyncio.to_thread(stdin.readline)
         if not line:
             if not lines_read and not interactive:
-                print('(no input: run it in a terminal, pipe commands in, or use --exec "/drama title:Run On")',
-                      file=sys.stderr)
+                print(
+                    '(no input: run it in a terminal, pipe commands in, or use --exec "/drama title:Run On")',
+                    file=sys.stderr,
+                )
             return 0
         lines_read += 1
         if not await session.execute(line):
             return 0
-
-

@@ -445,8 +445,9 @@ def _merge_pair(entry: Drama, row: Drama) -> Drama:
 # --------------------------------------------------------------------------- start-up and CLI
 
 
-def build_catalog(catalog_dir: Path, csv_path: Path | None,
-                  spoiler_tags: SpoilerTags | None = None) -> tuple[Catalog, list[RowProblem]]:
+def build_catalog(
+    catalog_dir: Path, csv_path: Path | None, spoiler_tags: SpoilerTags | None = None
+) -> tuple[Catalog, list[RowProblem]]:
     """The start-up catalog: TOML entries from `catalog_dir`, plus the CSV at `csv_path` when given.
 
     TOML entries and CSV rows for the same show merge (see `merge`). Bad CSV rows are skipped

@@ -111,12 +111,14 @@ class Filters:
             value = getattr(self, name)
             if value is None:
                 continue
-            out.append({
-                "genre": f"in genre “{value}”",
-                "tag": f"tagged “{value}”",
-                "max_episodes": f"with ≤ {value} episode{'s' if value != 1 else ''}",
-                "platform": f"on “{value}”",
-            }[name])
+            out.append(
+                {
+                    "genre": f"in genre “{value}”",
+                    "tag": f"tagged “{value}”",
+                    "max_episodes": f"with ≤ {value} episode{'s' if value != 1 else ''}",
+                    "platform": f"on “{value}”",
+                }[name]
+            )
         return out
 
     def matches(self, drama: Drama) -> bool:
@@ -431,14 +433,16 @@ class Recommender:
         for i in self._top(ranked, limit):
             drama = dramas[i]
             shared = self.shared_tags(drama, liked) if similar else ()
-            out.append(Recommendation(
-                drama=drama,
-                score=ranked[i],
-                reason=self._reason(drama, liked, shared, rated.get(i), filters),
-                similarity=similarity(i),
-                shared_tags=shared,
-                server=rated.get(i),
-            ))
+            out.append(
+                Recommendation(
+                    drama=drama,
+                    score=ranked[i],
+                    reason=self._reason(drama, liked, shared, rated.get(i), filters),
+                    similarity=similarity(i),
+                    shared_tags=shared,
+                    server=rated.get(i),
+                )
+            )
         return out
 
     def _top(self, ranked: dict[int, float], limit: int | None) -> list[int]:
@@ -454,8 +458,14 @@ class Recommender:
         candidates.sort(key=lambda i: (-ranked[i], titles[i]))
         return candidates[:limit] if limit is not None else candidates
 
-    def _reason(self, drama: Drama, liked: Sequence[Drama], shared: Sequence[str],
-                server: tuple[float, int] | None, filters: Filters) -> str:
+    def _reason(
+        self,
+        drama: Drama,
+        liked: Sequence[Drama],
+        shared: Sequence[str],
+        server: tuple[float, int] | None,
+        filters: Filters,
+    ) -> str:
         """The one-line why: shared tags, then the server's rating, then shared genres, the filters,
         then the reviewer's or the community's score."""
         if shared:

@@ -144,7 +144,7 @@ def bowls(score: int) -> str:
 
 
 def format_dates(start: dt.date | None, end: dt.date | None) -> str | None:
-    """"Dec 16, 2020 – Feb 4, 2021", "from Dec 16, 2020", or None when the start is unknown."""
+    """ "Dec 16, 2020 – Feb 4, 2021", "from Dec 16, 2020", or None when the start is unknown."""
     if start is None:
         return None
     fmt = "%b {d}, %Y"
@@ -176,11 +176,12 @@ def server_line(score: ScoreSummary | None) -> Markup:
 
 
 def drama_title(drama: Drama) -> str:
-    """"Title (year)", or the bare title when the year is unknown (plain text, for titles and names)."""
+    """ "Title (year)", or the bare title when the year is unknown (plain text, for titles and names)."""
     return f"{drama.title} ({drama.year})" if drama.year else drama.title
 
 
 # --------------------------------------------------------------------------- /drama
+
 
 def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> discord.Embed:
     """The `/drama` summary card: facts, premise, the reviewer's and the server's ramen scores.
@@ -224,12 +225,14 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
     if safe_likes:
         draft.add_field("The reviewer liked", [concat(md("• "), plain(i.head, 200)) for i in safe_likes])
     hidden = drama.spoiler_tags or any(f.is_spoiler for f in drama.premise)
-    draft.footer = ("Spoilers stay behind black bars" if hidden else "No spoilers here") + \
-        " · /characters · /shouldiwatch · /spoilers"
+    draft.footer = (
+        "Spoilers stay behind black bars" if hidden else "No spoilers here"
+    ) + " · /characters · /shouldiwatch · /spoilers"
     return draft.build()
 
 
 # --------------------------------------------------------------------------- /characters
+
 
 def _role_label(character: Character) -> str:
     return "Lead" if character.role is Role.LEAD else "Supporting"
@@ -270,8 +273,7 @@ def character_embed(drama: Drama, character: Character) -> discord.Embed:
     draft.describe(*(concat(md("• "), fact_markup(f, 1000)) for f in character.facts))
     if not character.facts:
         draft.describe(md("No details in the catalog yet."))
-    draft.add_field("Played by", [plain(character.actor, 200) if character.actor else md("not listed")],
-                    inline=True)
+    draft.add_field("Played by", [plain(character.actor, 200) if character.actor else md("not listed")], inline=True)
     draft.add_field("Role", [md(_role_label(character))], inline=True)
     if character.aliases:
         draft.add_field("Also called", [listing(character.aliases)], inline=True)
@@ -282,13 +284,15 @@ def character_embed(drama: Drama, character: Character) -> discord.Embed:
 
 # --------------------------------------------------------------------------- /shouldiwatch
 
+
 def verdict_embed(drama: Drama, answer: Answer | None = None) -> discord.Embed:
     """Who the show is for and not for, the reviewer's score, and (with `answer`) a clear verdict."""
     draft = EmbedDraft(f"Should I watch {drama.title}?")
     if answer is not None:
         label = LOOKING_FOR.get(answer.looking_for, answer.looking_for)
-        draft.describe(concat(md(f"**Looking for {label.lower()}? {FIT_LABEL[answer.fit]}.** "),
-                              plain(answer.reason, 1000)))
+        draft.describe(
+            concat(md(f"**Looking for {label.lower()}? {FIT_LABEL[answer.fit]}.** "), plain(answer.reason, 1000))
+        )
     if drama.review and drama.review.summary:
         draft.describe(plain(drama.review.summary, 1000))
     audience = drama.audience
@@ -307,6 +311,7 @@ def verdict_embed(drama: Drama, answer: Answer | None = None) -> discord.Embed:
 
 # --------------------------------------------------------------------------- /spoilers
 
+
 def spoilers_embed(drama: Drama, section: Section) -> discord.Embed:
     """Every fact of `section` inside spoiler tags, whatever its level (the member asked to see them).
 
@@ -324,8 +329,9 @@ def spoilers_embed(drama: Drama, section: Section) -> discord.Embed:
     else:
         for character in drama.characters:
             if character.spoiler_facts:
-                draft.add_field(character.name,
-                                [concat(md("• "), fact_markup(f, 1000)) for f in character.spoiler_facts])
+                draft.add_field(
+                    character.name, [concat(md("• "), fact_markup(f, 1000)) for f in character.spoiler_facts]
+                )
     if not draft.description and not draft.fields:
         draft.describe(md("The catalog has nothing in this section for this show yet."))
     draft.footer = "Spoilers: tap a black bar to reveal it"
@@ -334,15 +340,18 @@ def spoilers_embed(drama: Drama, section: Section) -> discord.Embed:
 
 def has_section(drama: Drama, section: Section) -> bool:
     """Whether `drama` has anything to show in `section`."""
-    return bool({
-        Section.ENDING: drama.ending,
-        Section.DISLIKES: drama.disliked,
-        Section.LIKES: drama.liked,
-        Section.CHARACTERS: [c for c in drama.characters if c.spoiler_facts],
-    }[section])
+    return bool(
+        {
+            Section.ENDING: drama.ending,
+            Section.DISLIKES: drama.disliked,
+            Section.LIKES: drama.liked,
+            Section.CHARACTERS: [c for c in drama.characters if c.spoiler_facts],
+        }[section]
+    )
 
 
 # --------------------------------------------------------------------------- ratings
+
 
 class ServerScore(ScoreSummary, Protocol):
     """A guild's votes for one drama with its 1..10 histogram (`bot.storage.GuildScore` fits)."""
@@ -381,7 +390,7 @@ class MemberVote(Protocol):
 
 
 def votes_word(count: int) -> str:
-    """"1 vote" / "n votes"."""
+    """ "1 vote" / "n votes"."""
     return "1 vote" if count == 1 else f"{count} votes"
 
 
@@ -420,8 +429,9 @@ def ratings_embed(drama: Drama, score: ServerScore) -> discord.Embed:
     return draft.build()
 
 
-def chart_embed(rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prior_weight: float,
-                min_votes: int) -> discord.Embed:
+def chart_embed(
+    rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prior_weight: float, min_votes: int
+) -> discord.Embed:
     """`/ratings` with no title: the server's top dramas by damped (Bayesian) mean.
 
     Args:
@@ -431,19 +441,31 @@ def chart_embed(rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prio
     """
     draft = EmbedDraft("This server's top dramas")
     if rows:
-        draft.describe(*(
-            concat(md(f"**{row.rank}.** "), plain(title, 150),
-                   md(f" · **{one_decimal(row.weighted_mean)}** "
-                      f"(mean {one_decimal(row.mean)}, {votes_word(row.count)})"))
-            for title, row in rows
-        ))
+        draft.describe(
+            *(
+                concat(
+                    md(f"**{row.rank}.** "),
+                    plain(title, 150),
+                    md(
+                        f" · **{one_decimal(row.weighted_mean)}** "
+                        f"(mean {one_decimal(row.mean)}, {votes_word(row.count)})"
+                    ),
+                )
+                for title, row in rows
+            )
+        )
     else:
         draft.describe(md("No votes yet in this server: `/rate` posts a prompt to react on."))
-    draft.add_field("How the chart ranks", [md(
-        f"By damped mean: ({prior_weight:g} × {prior_mean:g} + sum of votes) ÷ ({prior_weight:g} + votes), "
-        f"so a lone 10 cannot top the chart. Prior {prior_mean:g} bowls counted as {prior_weight:g} votes; "
-        f"at least {min_votes} vote{'s' if min_votes != 1 else ''} to be listed."
-    )])
+    draft.add_field(
+        "How the chart ranks",
+        [
+            md(
+                f"By damped mean: ({prior_weight:g} × {prior_mean:g} + sum of votes) ÷ ({prior_weight:g} + votes), "
+                f"so a lone 10 cannot top the chart. Prior {prior_mean:g} bowls counted as {prior_weight:g} votes; "
+                f"at least {min_votes} vote{'s' if min_votes != 1 else ''} to be listed."
+            )
+        ],
+    )
     return draft.build()
 
 
@@ -454,10 +476,12 @@ def my_ratings_embed(member_name: str, votes: Sequence[tuple[str, MemberVote]]) 
     """`/myratings`: the member's own votes in this server, as (title, vote) pairs."""
     draft = EmbedDraft(f"{member_name}'s ramen ratings")
     if votes:
-        draft.describe(*(
-            concat(plain(title, 150), md(f" · {vote.score}/10 {bowls(vote.score)}"))
-            for title, vote in votes[:MY_RATINGS_SHOWN]
-        ))
+        draft.describe(
+            *(
+                concat(plain(title, 150), md(f" · {vote.score}/10 {bowls(vote.score)}"))
+                for title, vote in votes[:MY_RATINGS_SHOWN]
+            )
+        )
         if len(votes) > MY_RATINGS_SHOWN:
             draft.footer = f"{len(votes)} votes in all; the newest {MY_RATINGS_SHOWN} are shown"
     else:
@@ -475,12 +499,15 @@ def vote_ack(drama: Drama, score: int, server: ScoreSummary) -> str:
 
 # --------------------------------------------------------------------------- messages
 
+
 def unknown_character(drama: Drama, name: str, suggestions: Sequence[str]) -> str:
     """Content for an unknown `/characters name:`: closest names, then the cast (≤ 2000 chars)."""
     hint = f" Did you mean {' or '.join(f'**{plain(n, 100)}**' for n in suggestions[:3])}?" if suggestions else ""
     known = ", ".join(c.name for c in drama.characters) or "none yet"
-    return (f"{plain(drama.title, 200)} has no character called “{plain(name, 100)}”.{hint} "
-            f"Characters: {plain(known, 1000)}.")
+    return (
+        f"{plain(drama.title, 200)} has no character called “{plain(name, 100)}”.{hint} "
+        f"Characters: {plain(known, 1000)}."
+    )
 
 
 def did_you_mean(query: str, suggestions: Sequence[str]) -> str:
@@ -493,6 +520,7 @@ def did_you_mean(query: str, suggestions: Sequence[str]) -> str:
 
 
 # --------------------------------------------------------------------------- /recommend
+
 
 class RecommendedShow(Protocol):
     """One recommendation (`bot.recommend.Recommendation` fits)."""
@@ -534,8 +562,9 @@ def recommendation_lines(result: RecommendedShow) -> list[Markup]:
     return lines
 
 
-def recommend_embed(results_page: Sequence[RecommendedShow], page: int, pages: int, heading: str,
-                    *, per_page: int = 5) -> discord.Embed:
+def recommend_embed(
+    results_page: Sequence[RecommendedShow], page: int, pages: int, heading: str, *, per_page: int = 5
+) -> discord.Embed:
     """One page of `/recommend`: a field per show, "n. Title (year)" over its reason, facts and scores.
 
     Args:

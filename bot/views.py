@@ -24,8 +24,9 @@ from bot.rendering import character_embed, recommend_embed
 from bot.spoilers import plain
 
 VIEW_TIMEOUT = 600.0  # seconds /recommend results stay pageable; then the buttons are disabled
-EXPIRED = ("These results have expired (they last 10 minutes, and not across a restart of the bot): "
-           "run /recommend again.")
+EXPIRED = (
+    "These results have expired (they last 10 minutes, and not across a restart of the bot): run /recommend again."
+)
 
 
 def _character_select(drama: Drama) -> discord.ui.Select:
@@ -33,21 +34,24 @@ def _character_select(drama: Drama) -> discord.ui.Select:
         discord.SelectOption(
             label=c.name[: limits.SELECT_LABEL],
             value=c.name[: limits.SELECT_LABEL],
-            description=(f"{'Lead' if c.role is Role.LEAD else 'Supporting'}"
-                         f"{' · ' + c.actor if c.actor else ''}")[: limits.SELECT_DESCRIPTION],
+            description=(f"{'Lead' if c.role is Role.LEAD else 'Supporting'}{' · ' + c.actor if c.actor else ''}")[
+                : limits.SELECT_DESCRIPTION
+            ],
         )
         for c in drama.characters[: limits.SELECT_OPTIONS]
     ]
-    return discord.ui.Select(placeholder="Open a character card…", options=options,
-                             custom_id=f"ramen:characters:{drama.id}")
+    return discord.ui.Select(
+        placeholder="Open a character card…", options=options, custom_id=f"ramen:characters:{drama.id}"
+    )
 
 
 class CharacterMenu(discord.ui.DynamicItem[discord.ui.Select], template=r"ramen:characters:(?P<drama>[a-z0-9-]+)"):
     """The cast menu: picking a character sends that member their card, ephemeral. Works for
     anyone, for as long as the message exists (custom_id `ramen:characters:<drama id>`)."""
 
-    def __init__(self, drama: Drama | None, *, drama_id: str | None = None,
-                 select: discord.ui.Select | None = None) -> None:
+    def __init__(
+        self, drama: Drama | None, *, drama_id: str | None = None, select: discord.ui.Select | None = None
+    ) -> None:
         if select is None:
             if drama is None:
                 raise ValueError("a new character menu needs its drama")
@@ -57,8 +61,9 @@ class CharacterMenu(discord.ui.DynamicItem[discord.ui.Select], template=r"ramen:
         self.drama_id = drama_id or (drama.id if drama else "")
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: Any) -> CharacterMenu:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> CharacterMenu:
         """Rebuild the menu from a click on any message, even one sent before a restart."""
         drama_id = match["drama"]
         catalog = interaction.client.catalog  # type: ignore[attr-defined]
@@ -82,8 +87,9 @@ class CastView(discord.ui.View):
         self.add_item(CharacterMenu(drama))
 
 
-class PageButton(discord.ui.DynamicItem[discord.ui.Button],
-                 template=r"ramen:recommend:(?P<key>[0-9]+):(?P<step>previous|next)"):
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"ramen:recommend:(?P<key>[0-9]+):(?P<step>previous|next)"
+):
     """Previous or Next on a `/recommend` reply (custom_id `ramen:recommend:<key>:<step>`).
 
     The click goes to the live pager registered under `key` on the bot (`bot.pagers`); when
@@ -92,14 +98,16 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button],
 
     def __init__(self, key: int, step: str, *, button: discord.ui.Button | None = None) -> None:
         if button is None:
-            button = discord.ui.Button(label=step.title(), style=discord.ButtonStyle.secondary,
-                                       custom_id=f"ramen:recommend:{key}:{step}")
+            button = discord.ui.Button(
+                label=step.title(), style=discord.ButtonStyle.secondary, custom_id=f"ramen:recommend:{key}:{step}"
+            )
         super().__init__(button)
         self.key, self.step = key, step
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: Any) -> PageButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> PageButton:
         return cls(int(match["key"]), match["step"], button=item)  # type: ignore[arg-type]
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -119,8 +127,17 @@ class RecommendPager(discord.ui.View):
     disabled by editing the original reply, which `origin` must be set to once it is sent.
     """
 
-    def __init__(self, results: list[Recommendation], heading: str, *, owner_id: int, owner_name: str,
-                 key: int, registry: MutableMapping[int, RecommendPager], timeout: float = VIEW_TIMEOUT) -> None:
+    def __init__(
+        self,
+        results: list[Recommendation],
+        heading: str,
+        *,
+        owner_id: int,
+        owner_name: str,
+        key: int,
+        registry: MutableMapping[int, RecommendPager],
+        timeout: float = VIEW_TIMEOUT,
+    ) -> None:
         super().__init__(timeout=timeout)
         self.results, self.heading = results, heading
         self.owner_id, self.owner_name = owner_id, owner_name
@@ -139,8 +156,9 @@ class RecommendPager(discord.ui.View):
     def embed(self) -> discord.Embed:
         """The current page's embed."""
         start = (self.page - 1) * PAGE_SIZE
-        return recommend_embed(self.results[start : start + PAGE_SIZE], self.page, self.pages, self.heading,
-                               per_page=PAGE_SIZE)
+        return recommend_embed(
+            self.results[start : start + PAGE_SIZE], self.page, self.pages, self.heading, per_page=PAGE_SIZE
+        )
 
     def _sync_buttons(self) -> None:
         self.previous.item.disabled = self.page <= 1
@@ -149,8 +167,11 @@ class RecommendPager(discord.ui.View):
     async def turn(self, interaction: discord.Interaction, step: int) -> None:
         """Move `step` pages (clamped) and edit the message in place; anyone but the owner is refused."""
         if interaction.user.id != self.owner_id:
-            await respond(interaction, content=f"Only {plain(self.owner_name, 100)} can page these results; "
-                                               "run /recommend yourself.", ephemeral=True)
+            await respond(
+                interaction,
+                content=f"Only {plain(self.owner_name, 100)} can page these results; run /recommend yourself.",
+                ephemeral=True,
+            )
             return
         self.page = min(self.pages, max(1, self.page + step))
         self._sync_buttons()

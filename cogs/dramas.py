@@ -66,8 +66,11 @@ class DramasCog(commands.Cog):
         await respond(interaction, embed=rendering.verdict_embed(title, answer))
 
     @app_commands.command(name="spoilers", description="Spoilers in spoiler tags: ending, likes, dislikes, characters.")
-    @app_commands.describe(title="The drama's title", section="Which spoilers to show",
-                           share="Post them for the whole channel (default: only you see them)")
+    @app_commands.describe(
+        title="The drama's title",
+        section="Which spoilers to show",
+        share="Post them for the whole channel (default: only you see them)",
+    )
     @app_commands.choices(section=SECTION_CHOICES)
     async def spoilers(self, interaction: discord.Interaction, title: Title, section: str, share: bool = False) -> None:
         try:
@@ -76,8 +79,9 @@ class DramasCog(commands.Cog):
             choices = ", ".join(s.value for s in Section)
             raise UserFacingError(f"Unknown section; choose one of: {choices}.") from None
         if not rendering.has_section(title, part):
-            raise UserFacingError(f"The catalog has nothing under “{rendering.SECTION_LABEL[part]}” "
-                                  f"for {plain(title.title, 200)} yet.")
+            raise UserFacingError(
+                f"The catalog has nothing under “{rendering.SECTION_LABEL[part]}” for {plain(title.title, 200)} yet."
+            )
         await respond(interaction, embed=rendering.spoilers_embed(title, part), ephemeral=not share)
 
     @characters.autocomplete("name")
@@ -87,7 +91,8 @@ class DramasCog(commands.Cog):
         typed = getattr(interaction.namespace, "title", None) or ""
         # The title as picked (an id) or typed; a typo gets the closest title's characters.
         drama = self.catalog.find(typed) or next(
-            (self.catalog.get(i) for _, i in self.catalog.search(typed, limit=1, cutoff=SUGGEST_CUTOFF)), None)
+            (self.catalog.get(i) for _, i in self.catalog.search(typed, limit=1, cutoff=SUGGEST_CUTOFF)), None
+        )
         return autocomplete.character_choices(drama, current)
 
 

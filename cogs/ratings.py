@@ -78,8 +78,11 @@ class RatingsCog(commands.Cog):
                 message = await interaction.original_response()
             except discord.HTTPException as exc:
                 log.warning("posted a rating prompt but could not read it back: %s", exc)
-                await self._tell(interaction, "The prompt went out, but Discord did not give me its id, so "
-                                              "reactions on it would not count. Please run /rate again.")
+                await self._tell(
+                    interaction,
+                    "The prompt went out, but Discord did not give me its id, so "
+                    "reactions on it would not count. Please run /rate again.",
+                )
                 return
         # Remembered before the reactions go on, so a member who reacts at once is counted.
         await self.storage.add_prompt(message.id, guild_id, interaction.channel_id, drama.id)
@@ -92,16 +95,22 @@ class RatingsCog(commands.Cog):
                 await message.add_reaction(emoji)  # discord.py waits out 429s and retries 5xx itself
             except discord.Forbidden:
                 log.warning("no permission to add rating reactions in channel %s", interaction.channel_id)
-                await self._tell(interaction, "I may not add reactions here (Add Reactions and Read Message "
-                                              "History permissions). Members can still vote by reacting with "
-                                              "1️⃣ … 🔟 themselves.")
+                await self._tell(
+                    interaction,
+                    "I may not add reactions here (Add Reactions and Read Message "
+                    "History permissions). Members can still vote by reacting with "
+                    "1️⃣ … 🔟 themselves.",
+                )
                 return
             except discord.HTTPException as exc:
                 log.warning("could not add %s to rating prompt %s: %s", emoji, message.id, exc)
                 missing.append(emoji)
         if missing:
-            await self._tell(interaction, f"Discord had trouble adding {' '.join(missing)}; members can still "
-                                          "vote by reacting with any of 1️⃣ … 🔟 themselves.")
+            await self._tell(
+                interaction,
+                f"Discord had trouble adding {' '.join(missing)}; members can still "
+                "vote by reacting with any of 1️⃣ … 🔟 themselves.",
+            )
 
     async def _tell(self, interaction: discord.Interaction, text: str) -> None:
         """A private follow-up to whoever ran the command; a failure to send it is only logged."""
@@ -119,11 +128,11 @@ class RatingsCog(commands.Cog):
             score = await self.storage.guild_score(guild_id, title.id)
             await respond(interaction, embed=rendering.ratings_embed(title, score))
             return
-        chart = await self.storage.top_dramas(guild_id, CHART_SIZE, prior_mean=PRIOR_MEAN,
-                                              prior_weight=PRIOR_WEIGHT, min_votes=CHART_MIN_VOTES)
+        chart = await self.storage.top_dramas(
+            guild_id, CHART_SIZE, prior_mean=PRIOR_MEAN, prior_weight=PRIOR_WEIGHT, min_votes=CHART_MIN_VOTES
+        )
         rows = [(self._title(row.drama_id), row) for row in chart]
-        embed = rendering.chart_embed(rows, prior_mean=PRIOR_MEAN, prior_weight=PRIOR_WEIGHT,
-                                      min_votes=CHART_MIN_VOTES)
+        embed = rendering.chart_embed(rows, prior_mean=PRIOR_MEAN, prior_weight=PRIOR_WEIGHT, min_votes=CHART_MIN_VOTES)
         await respond(interaction, embed=embed)
 
     @app_commands.command(name="myratings", description="Your own ramen votes in this server (only you see them).")
@@ -169,8 +178,9 @@ class RatingsCog(commands.Cog):
         # when the new one is written (two quick clicks must not both see "no vote yet").
         async with self._member_lock(prompt.guild_id, prompt.drama_id, payload.user_id):
             previous = await self.storage.member_vote(prompt.guild_id, prompt.drama_id, payload.user_id)
-            await self.storage.record_vote(prompt.guild_id, prompt.drama_id, payload.user_id, score,
-                                           prompt_message_id=prompt.message_id)
+            await self.storage.record_vote(
+                prompt.guild_id, prompt.drama_id, payload.user_id, score, prompt_message_id=prompt.message_id
+            )
         if previous is not None and previous.score != score and previous.prompt_message_id == prompt.message_id:
             await self._remove_superseded(prompt, payload.user_id, previous.score)
 
@@ -182,8 +192,9 @@ class RatingsCog(commands.Cog):
         prompt, score = found
         # Only the reaction that is the current vote withdraws it; an older one changes nothing.
         async with self._member_lock(prompt.guild_id, prompt.drama_id, payload.user_id):
-            await self.storage.withdraw_vote(prompt.guild_id, prompt.drama_id, payload.user_id, score,
-                                             prompt_message_id=prompt.message_id)
+            await self.storage.withdraw_vote(
+                prompt.guild_id, prompt.drama_id, payload.user_id, score, prompt_message_id=prompt.message_id
+            )
 
     def _member_lock(self, guild_id: int, drama_id: str, user_id: int) -> asyncio.Lock:
         key = (guild_id, drama_id, user_id)
@@ -257,8 +268,14 @@ class RatingsCog(commands.Cog):
         await self._tidy(prompt, message, reactions, by_member, seen)
         return result.total
 
-    async def _tidy(self, prompt: RatingPrompt, message: Any, reactions: dict[str, list[int]],
-                    by_member: dict[int, frozenset[int]], seen: dict[int, frozenset[int]]) -> None:
+    async def _tidy(
+        self,
+        prompt: RatingPrompt,
+        message: Any,
+        reactions: dict[str, list[int]],
+        by_member: dict[int, frozenset[int]],
+        seen: dict[int, frozenset[int]],
+    ) -> None:
         """After downtime, take off the keycaps that no longer count, as the live listener would have:
         a member left holding several keycaps keeps only the one that is their vote.
 

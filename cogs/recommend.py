@@ -41,14 +41,16 @@ def _choices(values: list[str]) -> list[app_commands.Choice[str]]:
 class RecommendCog(commands.Cog):
     """Recommendations over the whole catalog."""
 
-    def __init__(self, catalog: Catalog, storage: Storage | None = None,
-                 recommender: Recommender | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, storage: Storage | None = None, recommender: Recommender | None = None
+    ) -> None:
         self.catalog = catalog
         self.storage = storage
         self.recommender = recommender or Recommender(catalog)
 
-    @app_commands.command(name="recommend",
-                          description="What to watch next: shows like one you love, or the best-rated.")
+    @app_commands.command(
+        name="recommend", description="What to watch next: shows like one you love, or the best-rated."
+    )
     @app_commands.describe(
         like="A drama you liked (start typing to search)",
         genre="Only this genre, e.g. Romance",
@@ -81,16 +83,28 @@ class RecommendCog(commands.Cog):
                 request.likes = [d for d in stand_ins if d is not None]
                 request.stand_in = bool(request.likes)
         results = self.recommender.recommend(
-            request.likes, genre=filters.genre, tag=filters.tag, max_episodes=filters.max_episodes,
-            platform=filters.platform, exclude=exclude, server_scores=server_scores, limit=MAX_RESULTS,
+            request.likes,
+            genre=filters.genre,
+            tag=filters.tag,
+            max_episodes=filters.max_episodes,
+            platform=filters.platform,
+            exclude=exclude,
+            server_scores=server_scores,
+            limit=MAX_RESULTS,
         )
         if not results:
             excluded = exclude | {d.id for d in request.likes}
-            raise UserFacingError(no_match_message(filters, self.recommender.emptying_filter(filters,
-                                                                                            exclude=excluded)))
-        view = RecommendPager(results, heading(request), owner_id=interaction.user.id,
-                              owner_name=interaction.user.display_name, key=interaction.id,
-                              registry=interaction.client.pagers)  # type: ignore[attr-defined]
+            raise UserFacingError(
+                no_match_message(filters, self.recommender.emptying_filter(filters, exclude=excluded))
+            )
+        view = RecommendPager(
+            results,
+            heading(request),
+            owner_id=interaction.user.id,
+            owner_name=interaction.user.display_name,
+            key=interaction.id,
+            registry=interaction.client.pagers,
+        )  # type: ignore[attr-defined]
         if view.pages == 1:  # nothing to page through: no buttons
             view.stop()
             await respond(interaction, embed=view.embed())
@@ -105,9 +119,7 @@ class RecommendCog(commands.Cog):
         return _choices(matching_terms(self.recommender.genres, current, limits.AUTOCOMPLETE_CHOICES))
 
     @recommend.autocomplete("tag")
-    async def tag_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def tag_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return _choices(matching_terms(self.recommender.tags, current, limits.AUTOCOMPLETE_CHOICES))
 
     @recommend.autocomplete("platform")

@@ -80,8 +80,14 @@ class FakeFollowup:
         return message
 
 
-def make_interaction(*, guild_id: int | None = 111, user_id: int = 42, user_name: str = "alice",
-                     namespace: dict[str, Any] | None = None, client: Any = None) -> Any:
+def make_interaction(
+    *,
+    guild_id: int | None = 111,
+    user_id: int = 42,
+    user_name: str = "alice",
+    namespace: dict[str, Any] | None = None,
+    client: Any = None,
+) -> Any:
     """A `discord.Interaction` stand-in: `.sent` lists what was sent (response, follow-ups)."""
     interaction = MagicMock(spec=discord.Interaction)
     sent: list[Sent] = []

@@ -85,8 +85,12 @@ def test_catalog_facts_file_agrees_on_dates_when_present():
         ("aired_end = 2021-02-04", "aired_end = 2019-01-01", "aired_end", "before aired_start"),
         ("ramen = 8", "ramen = 11", "review.ramen", "between 0 and 10"),
         ("ramen = 8", "ramen = -1", "review.ramen", "between 0 and 10"),
-        ('level = "safe"\ntext = "On paper', 'level = "mild"\ntext = "On paper', "premise[1].level",
-         "unknown value 'mild'"),
+        (
+            'level = "safe"\ntext = "On paper',
+            'level = "mild"\ntext = "On paper',
+            "premise[1].level",
+            "unknown value 'mild'",
+        ),
         ('role = "lead"', 'role = "hero"', "characters[0].role", "unknown value 'hero'"),
         ('actor = "Shin Se Kyung"', "actor = 3", "characters[0].actor", "expected a string"),
         ('id = "run-on"', 'id = "Run On!"', "id", "lowercase slug"),
@@ -148,8 +152,9 @@ def test_catalog_search_is_typo_tolerant_and_bounded(catalog):
 def test_catalog_repeated_titles_are_told_apart_by_year():
     from bot.catalog import Drama
 
-    catalog = Catalog([Drama(id="hyena-2020", title="Hyena", year=2020),
-                       Drama(id="hyena-2015", title="Hyena", year=2015)])
+    catalog = Catalog(
+        [Drama(id="hyena-2020", title="Hyena", year=2020), Drama(id="hyena-2015", title="Hyena", year=2015)]
+    )
     assert catalog.find("Hyena").id == "hyena-2020"
     assert catalog.find("Hyena (2015)").id == "hyena-2015"
     labels = [label for label, _ in catalog.search("hyena")]

@@ -17,8 +17,15 @@ def test_settings_defaults():
 
 
 def test_settings_read_and_resolve_relative_paths():
-    settings = Settings.from_env({"DISCORD_TOKEN": " abc ", "DATABASE_PATH": "x/db.sqlite3", "DEV_GUILD_ID": "123",
-                                  "LOG_LEVEL": "debug", "CATALOG_CSV": "/tmp/k.csv"})
+    settings = Settings.from_env(
+        {
+            "DISCORD_TOKEN": " abc ",
+            "DATABASE_PATH": "x/db.sqlite3",
+            "DEV_GUILD_ID": "123",
+            "LOG_LEVEL": "debug",
+            "CATALOG_CSV": "/tmp/k.csv",
+        }
+    )
     assert settings.discord_token == "abc"
     assert settings.database_path == PROJECT_ROOT / "x" / "db.sqlite3"
     assert settings.dev_guild_id == 123 and settings.log_level == "DEBUG"

@@ -11,10 +11,22 @@ from bot.config import PROJECT_ROOT
 
 
 def run_bot(tmp_path: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None):
-    full_env = {**os.environ, "DISCORD_TOKEN": "", "DATABASE_PATH": str(tmp_path / "console.sqlite3"),
-                "CATALOG_CSV": "", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=full_env, input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    full_env = {
+        **os.environ,
+        "DISCORD_TOKEN": "",
+        "DATABASE_PATH": str(tmp_path / "console.sqlite3"),
+        "CATALOG_CSV": "",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=PROJECT_ROOT,
+        env=full_env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def console(tmp_path: Path, *lines: str, **kwargs):
@@ -45,8 +57,9 @@ def test_console_characters_menu_and_card(tmp_path):
 
 
 def test_console_shouldiwatch_and_spoilers(tmp_path):
-    result = console(tmp_path, "/shouldiwatch title:Run On looking_for:slow-burn romance",
-                     "/spoilers title:Run On section:dislikes")
+    result = console(
+        tmp_path, "/shouldiwatch title:Run On looking_for:slow-burn romance", "/spoilers title:Run On section:dislikes"
+    )
     assert result.returncode == 0, result.stderr
     assert "Looking for slow-burn romance? ✅ Yes." in result.stdout
     assert "▸ Dislike 1: ⟦spoiler: No family resolution:" in result.stdout
@@ -90,8 +103,16 @@ def test_bad_setting_and_broken_catalog_fail_at_start_up_without_traceback(tmp_p
 
 
 def test_console_rating_prompt_reactions_and_restart(tmp_path):
-    first = console(tmp_path, "/rate title:Run On", ":react 1 8️⃣ as:alice", ":react 1 6️⃣ as:bob",
-                    ":react 1 🔟 as:alice", ":unreact 1 6️⃣ as:bob", ":react 1 9️⃣ as:carol", "/ratings title:Run On")
+    first = console(
+        tmp_path,
+        "/rate title:Run On",
+        ":react 1 8️⃣ as:alice",
+        ":react 1 6️⃣ as:bob",
+        ":react 1 🔟 as:alice",
+        ":unreact 1 6️⃣ as:bob",
+        ":react 1 9️⃣ as:carol",
+        "/ratings title:Run On",
+    )
     assert first.returncode == 0, first.stdout + first.stderr
     out = first.stdout
     assert "(Ramen reacted to message #1 with 1️⃣ 2️⃣ 3️⃣ 4️⃣ 5️⃣ 6️⃣ 7️⃣ 8️⃣ 9️⃣ 🔟)" in out
@@ -105,8 +126,11 @@ def test_console_rating_prompt_reactions_and_restart(tmp_path):
 
 def test_readme_console_walkthrough_runs_as_written(tmp_path):
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    lines = [line.removeprefix("ramen> ").split("  #")[0].strip()
-             for line in readme.splitlines() if line.startswith("ramen> ")]
+    lines = [
+        line.removeprefix("ramen> ").split("  #")[0].strip()
+        for line in readme.splitlines()
+        if line.startswith("ramen> ")
+    ]
     assert len(lines) >= 10
     result = console(tmp_path, *[line for line in lines if line != ":help"])
     assert result.returncode == 0, result.stdout[-3000:]  # 2 would mean a line was not understood

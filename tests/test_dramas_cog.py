@@ -61,8 +61,9 @@ async def test_characters_without_name_offers_a_menu_that_opens_a_card(cog):
 async def test_character_menu_is_rebuilt_from_its_custom_id_after_a_restart(catalog):
     # What discord.py does for a click on a message sent before the restart: match the template,
     # rebuild the item from the message's own component, then call it.
-    old_select = discord.ui.Select(custom_id="ramen:characters:run-on",
-                                   options=[discord.SelectOption(label="Je Wook", value="Je Wook")])
+    old_select = discord.ui.Select(
+        custom_id="ramen:characters:run-on", options=[discord.SelectOption(label="Je Wook", value="Je Wook")]
+    )
     match = CharacterMenu.__discord_ui_compiled_template__.fullmatch(old_select.custom_id)
     picker = make_interaction(client=SimpleNamespace(catalog=catalog))
     menu = await CharacterMenu.from_custom_id(picker, old_select, match)
@@ -72,8 +73,9 @@ async def test_character_menu_is_rebuilt_from_its_custom_id_after_a_restart(cata
 
     gone = discord.ui.Select(custom_id="ramen:characters:no-such-show", options=[discord.SelectOption(label="X")])
     stale = make_interaction(client=SimpleNamespace(catalog=catalog))
-    menu = await CharacterMenu.from_custom_id(stale, gone, CharacterMenu.__discord_ui_compiled_template__.fullmatch(
-        gone.custom_id))
+    menu = await CharacterMenu.from_custom_id(
+        stale, gone, CharacterMenu.__discord_ui_compiled_template__.fullmatch(gone.custom_id)
+    )
     menu.item._values = ["X"]
     await menu.callback(stale)
     assert stale.sent[0].ephemeral and "no longer in the catalog" in stale.sent[0].content

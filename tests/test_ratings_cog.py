@@ -87,13 +87,24 @@ def cog(fake_bot, storage, catalog) -> RatingsCog:
     return RatingsCog(fake_bot, storage, catalog)  # type: ignore[arg-type]
 
 
-def payload(message_id: int, emoji: str, user_id: int, *, guild_id: int | None = GUILD, add: bool = True,
-            member_bot: bool = False, custom_id: int | None = None) -> discord.RawReactionActionEvent:
+def payload(
+    message_id: int,
+    emoji: str,
+    user_id: int,
+    *,
+    guild_id: int | None = GUILD,
+    add: bool = True,
+    member_bot: bool = False,
+    custom_id: int | None = None,
+) -> discord.RawReactionActionEvent:
     data: dict[str, Any] = {"message_id": message_id, "channel_id": CHANNEL, "user_id": user_id, "type": 0}
     if guild_id is not None:
         data["guild_id"] = guild_id
-    event = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=emoji, id=custom_id),  # type: ignore[arg-type]
-                                           "REACTION_ADD" if add else "REACTION_REMOVE")
+    event = discord.RawReactionActionEvent(
+        data,
+        discord.PartialEmoji(name=emoji, id=custom_id),  # type: ignore[arg-type]
+        "REACTION_ADD" if add else "REACTION_REMOVE",
+    )
     if member_bot:
         event.member = SimpleNamespace(bot=True)  # type: ignore[assignment]
     return event
@@ -128,8 +139,9 @@ async def test_rate_with_score_records_then_answers_with_the_average(cog, storag
     [sent] = inter.sent
     assert sent.ephemeral
     # (6 + 9) / 2 = 7.5 from 2 votes
-    assert sent.content == ("Counted: **9/10** 🍜🍜🍜🍜🍜🍜🍜🍜🍜 for **Run On**. "
-                            "Server average now 7.5/10 from 2 votes.")
+    assert sent.content == (
+        "Counted: **9/10** 🍜🍜🍜🍜🍜🍜🍜🍜🍜 for **Run On**. Server average now 7.5/10 from 2 votes."
+    )
 
 
 async def test_rate_score_is_a_discord_range_1_to_10(cog):
@@ -139,21 +151,21 @@ async def test_rate_score_is_a_discord_range_1_to_10(cog):
 
 async def test_reaction_sequence_counts_exactly(cog, fake_bot, storage):
     await post_prompt(cog, fake_bot)
-    await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))       # alice 8
-    await cog.on_raw_reaction_add(payload(500, "6⃣", BOB))          # bob 6, keycap without U+FE0F
-    assert await score(storage) == (7.0, 2)                          # (8 + 6) / 2
-    await cog.on_raw_reaction_add(payload(500, "🔟", ALICE))         # alice replaces 8 with 10
-    assert await score(storage) == (8.0, 2)                          # (10 + 6) / 2
-    assert fake_bot.messages[500].removed == [("8️⃣", ALICE)]         # her superseded reaction tidied
+    await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))  # alice 8
+    await cog.on_raw_reaction_add(payload(500, "6⃣", BOB))  # bob 6, keycap without U+FE0F
+    assert await score(storage) == (7.0, 2)  # (8 + 6) / 2
+    await cog.on_raw_reaction_add(payload(500, "🔟", ALICE))  # alice replaces 8 with 10
+    assert await score(storage) == (8.0, 2)  # (10 + 6) / 2
+    assert fake_bot.messages[500].removed == [("8️⃣", ALICE)]  # her superseded reaction tidied
     await cog.on_raw_reaction_remove(payload(500, "8️⃣", ALICE, add=False))  # removing the old one: no change
     assert await score(storage) == (8.0, 2)
-    await cog.on_raw_reaction_remove(payload(500, "6️⃣", BOB, add=False))    # removing bob's current vote
-    assert await score(storage) == (10.0, 1)                         # only alice's 10 is left
-    await cog.on_raw_reaction_add(payload(500, "3️⃣", BOT_ID))        # the bot itself: ignored
+    await cog.on_raw_reaction_remove(payload(500, "6️⃣", BOB, add=False))  # removing bob's current vote
+    assert await score(storage) == (10.0, 1)  # only alice's 10 is left
+    await cog.on_raw_reaction_add(payload(500, "3️⃣", BOT_ID))  # the bot itself: ignored
     await cog.on_raw_reaction_add(payload(500, "3️⃣", OTHER_BOT, member_bot=True))  # another bot: ignored
-    await cog.on_raw_reaction_add(payload(500, "👍", CAROL))          # not a keycap: ignored
+    await cog.on_raw_reaction_add(payload(500, "👍", CAROL))  # not a keycap: ignored
     await cog.on_raw_reaction_add(payload(500, "party", CAROL, custom_id=77))  # custom emoji: ignored
-    await cog.on_raw_reaction_add(payload(501, "5️⃣", CAROL))         # not a prompt: ignored
+    await cog.on_raw_reaction_add(payload(501, "5️⃣", CAROL))  # not a prompt: ignored
     await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL, guild_id=OTHER_GUILD))  # forged guild: ignored
     await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL, guild_id=None))  # a DM: ignored
     assert await score(storage) == (10.0, 1)
@@ -191,16 +203,16 @@ async def test_reconciliation_after_downtime(cog, fake_bot, storage):
         FakeReaction("👍", [BOB]),
     ]
     changed = await cog.reconcile_recent()
-    assert changed == 2                                              # bob removed, carol added
-    assert await score(storage) == (8.5, 2)                          # (8 + 9) / 2
-    assert await cog.reconcile_recent() == 0                         # a second run changes nothing
+    assert changed == 2  # bob removed, carol added
+    assert await score(storage) == (8.5, 2)  # (8 + 9) / 2
+    assert await cog.reconcile_recent() == 0  # a second run changes nothing
     assert await score(storage) == (8.5, 2)
 
 
 async def test_reconciliation_forgets_a_deleted_prompt_but_keeps_its_votes(cog, fake_bot, storage):
     await post_prompt(cog, fake_bot)
     await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
-    del fake_bot.messages[500]                                       # the prompt message was deleted
+    del fake_bot.messages[500]  # the prompt message was deleted
     assert await cog.reconcile_recent() == 0
     assert await storage.prompt(500) is None
     assert await score(storage) == (8.0, 1)
@@ -234,7 +246,7 @@ async def test_ratings_for_a_title_shows_mean_count_and_histogram(cog, storage):
     inter = make_interaction()
     await invoke(cog.ratings, inter, title="Run On")
     embed = inter.sent[0].embed
-    assert embed.description == "**8.3/10** from 4 votes"             # 33 / 4 = 8.25 → 8.3 (halves round up)
+    assert embed.description == "**8.3/10** from 4 votes"  # 33 / 4 = 8.25 → 8.3 (halves round up)
     histogram = {f.name: f.value for f in embed.fields}["Votes by bowls"].splitlines()
     assert histogram[0].endswith(" 1") and histogram[0].startswith("`10`")  # one 10
     assert histogram[2].endswith(" 2") and histogram[2].startswith("` 8`")  # two 8s
@@ -274,8 +286,10 @@ async def test_reconciliation_tidies_keycaps_that_no_longer_count(cog, fake_bot,
     await cog.on_raw_reaction_add(payload(500, "9️⃣", ALICE))
     # While the bot was down: alice added 10 (her 9 stays), bob added 4 and 6.
     fake_bot.messages[500].reactions = [
-        FakeReaction("9️⃣", [BOT_ID, ALICE]), FakeReaction("🔟", [BOT_ID, ALICE]),
-        FakeReaction("4️⃣", [BOT_ID, BOB]), FakeReaction("6⃣", [BOT_ID, BOB]),
+        FakeReaction("9️⃣", [BOT_ID, ALICE]),
+        FakeReaction("🔟", [BOT_ID, ALICE]),
+        FakeReaction("4️⃣", [BOT_ID, BOB]),
+        FakeReaction("6⃣", [BOT_ID, BOB]),
     ]
     await cog.reconcile_recent()
     assert await score(storage) == (8.0, 2)  # alice 10 (the new keycap), bob 6 (the highest): 16 / 2
@@ -296,8 +310,9 @@ async def test_two_quick_reactions_from_one_member_leave_one_vote_and_tidy_the_f
     import asyncio
 
     await post_prompt(cog, fake_bot)
-    await asyncio.gather(cog.on_raw_reaction_add(payload(500, "5️⃣", ALICE)),
-                         cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE)))
+    await asyncio.gather(
+        cog.on_raw_reaction_add(payload(500, "5️⃣", ALICE)), cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
+    )
     assert await score(storage) == (8.0, 1)  # the later click counts
     assert fake_bot.messages[500].removed == [("5️⃣", ALICE)]  # and the first keycap is tidied
 
@@ -307,22 +322,23 @@ async def test_a_thousand_members_reacting_at_once_through_the_listener(cog, fak
 
     await post_prompt(cog, fake_bot)
     scores = [1 + (member * 7) % 10 for member in range(1000)]  # each score 1..10 exactly 100 times
-    await asyncio.gather(*(cog.on_raw_reaction_add(payload(500, RATING_EMOJI[s - 1], 10_000 + m))
-                           for m, s in enumerate(scores)))
+    await asyncio.gather(
+        *(cog.on_raw_reaction_add(payload(500, RATING_EMOJI[s - 1], 10_000 + m)) for m, s in enumerate(scores))
+    )
     assert await score(storage) == (5.5, 1000)  # (1 + 2 + … + 10) · 100 / 1000 = 5.5
 
 
 async def test_removing_a_reaction_only_withdraws_a_vote_cast_through_that_prompt(cog, fake_bot, storage):
     await post_prompt(cog, fake_bot, 500)
-    await post_prompt(cog, fake_bot, 600)                            # a second prompt for the same drama
+    await post_prompt(cog, fake_bot, 600)  # a second prompt for the same drama
     await cog.on_raw_reaction_add(payload(500, "8️⃣", BOB))
-    await cog.on_raw_reaction_add(payload(600, "8️⃣", BOB))           # same score, now through prompt 600
+    await cog.on_raw_reaction_add(payload(600, "8️⃣", BOB))  # same score, now through prompt 600
     await cog.on_raw_reaction_remove(payload(500, "8️⃣", BOB, add=False))
-    assert await score(storage) == (8.0, 1)                          # his 8 on prompt 600 still counts
+    assert await score(storage) == (8.0, 1)  # his 8 on prompt 600 still counts
     await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL))
     await invoke(cog.rate, make_interaction(user_id=CAROL), title="Run On", score=5)
     await cog.on_raw_reaction_remove(payload(500, "5️⃣", CAROL, add=False))
-    assert await score(storage) == (6.5, 2)                          # carol's /rate 5 stays: (8 + 5) / 2
+    assert await score(storage) == (6.5, 2)  # carol's /rate 5 stays: (8 + 5) / 2
 
 
 async def test_reconciliation_leaves_reactions_alone_when_the_last_click_is_unknowable(cog, fake_bot, storage):

@@ -41,6 +41,7 @@ CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
 
 # --------------------------------------------------------------------------- a toy catalog, by hand
 
+
 def _toy() -> list[Drama]:
     return [
         Drama(id="a", title="Alpha", genres=("Romance",), tags=("sports", "healing")),
@@ -131,8 +132,15 @@ def test_recommend_without_likes_ranks_by_quality_with_ties_by_title():
 
 
 def test_filters_each_rule():
-    show = Drama(id="s", title="S", genres=("Romance",), tags=("Slow Burn",), episodes=12,
-                 platforms=("Netflix",), network=("JTBC",))
+    show = Drama(
+        id="s",
+        title="S",
+        genres=("Romance",),
+        tags=("Slow Burn",),
+        episodes=12,
+        platforms=("Netflix",),
+        network=("JTBC",),
+    )
     assert Filters(genre="romance").matches(show) and not Filters(genre="Thriller").matches(show)
     assert Filters(tag="slow-burn").matches(show)  # folded: punctuation and case do not matter
     assert Filters(max_episodes=12).matches(show) and not Filters(max_episodes=11).matches(show)
@@ -171,6 +179,7 @@ def test_matching_terms_prefix_first_then_contains():
 
 # --------------------------------------------------------------------------- the real catalog
 
+
 @pytest.fixture(scope="module")
 def big() -> tuple[Catalog, Recommender]:
     if not SHARED_CSV.is_file():
@@ -208,9 +217,15 @@ def test_like_run_on_returns_shows_sharing_its_tags_never_run_on(big):
 
 
 @pytest.mark.parametrize("like", [None, "run-on"])
-@pytest.mark.parametrize(("name", "value"), [
-    ("genre", "romance"), ("tag", "Strong Female Lead"), ("max_episodes", 12), ("platform", "netflix"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("genre", "romance"),
+        ("tag", "Strong Female Lead"),
+        ("max_episodes", 12),
+        ("platform", "netflix"),
+    ],
+)
 def test_each_filter_holds_for_every_result(big, like, name, value):
     catalog, engine = big
     likes = [catalog.get(like)] if like else []
@@ -230,8 +245,9 @@ def test_each_filter_holds_for_every_result(big, like, name, value):
 
 def test_all_filters_together_hold(big):
     catalog, engine = big
-    results = engine.recommend([catalog.get("run-on")], genre="Romance", tag="healing", max_episodes=16,
-                               platform="Netflix")
+    results = engine.recommend(
+        [catalog.get("run-on")], genre="Romance", tag="healing", max_episodes=16, platform="Netflix"
+    )
     assert results
     f = Filters("Romance", "healing", 16, "Netflix")
     assert all(f.matches(r.drama) for r in results)
@@ -265,6 +281,7 @@ def test_recommend_embed_stays_within_limits(big):
 
 
 # --------------------------------------------------------------------------- the cog
+
 
 @pytest.fixture
 def cog(big, storage):
@@ -344,8 +361,9 @@ async def test_cog_no_match_says_which_filter_emptied_the_list(cog):
     await handle_app_command_error(inter, info.value)
     [sent] = inter.sent
     assert sent.ephemeral
-    assert sent.content == ("No drama tagged “Strong Female Lead”, with ≤ 1 episode: "
-                            "the max_episodes filter emptied the list.")
+    assert sent.content == (
+        "No drama tagged “Strong Female Lead”, with ≤ 1 episode: the max_episodes filter emptied the list."
+    )
 
 
 async def test_cog_unknown_like_is_a_did_you_mean(cog):

@@ -76,16 +76,24 @@ def visible_text(embed: discord.Embed) -> str:
 def huge_drama() -> Drama:
     long = "A very long sentence about the show. " * 200  # 7,400 characters
     return Drama(
-        id="huge", title="T" * 300, year=2020, episodes=16, genres=("Drama",) * 300, tags=("tag",) * 400,
+        id="huge",
+        title="T" * 300,
+        year=2020,
+        episodes=16,
+        genres=("Drama",) * 300,
+        tags=("tag",) * 400,
         premise=tuple(Fact(long, S) for _ in range(5)),
-        characters=tuple(Character(f"Character {i}" * 30, Role.SUPPORTING, "Actor " * 50,
-                                   facts=(Fact(long, S), Fact(long, X))) for i in range(40)),
+        characters=tuple(
+            Character(f"Character {i}" * 30, Role.SUPPORTING, "Actor " * 50, facts=(Fact(long, S), Fact(long, X)))
+            for i in range(40)
+        ),
         liked=tuple(Item("head " * 100, long, X) for _ in range(30)),
         disliked=tuple(Item("head " * 100, long, X) for _ in range(30)),
         ending=tuple(EndingFact(long) for _ in range(30)),
         review=Review(ramen=10, summary=long),
-        audience=Audience(summary=long, for_=(long,) * 10, not_for=(long,) * 10,
-                          notes=(AudienceNote("action", Fit.YES, long),)),
+        audience=Audience(
+            summary=long, for_=(long,) * 10, not_for=(long,) * 10, notes=(AudienceNote("action", Fit.YES, long),)
+        ),
     )
 
 
@@ -192,7 +200,8 @@ def test_rendering_spoiler_tags_only_inside_spoiler_markup():
     from bot.catalog import SpoilerTags
 
     drama = SpoilerTags(["death of *", "death"]).apply(
-        Drama(id="x", title="X", tags=("healing", "Death Of A Mother", "Death"), community_score=8.0))
+        Drama(id="x", title="X", tags=("healing", "Death Of A Mother", "Death"), community_score=8.0)
+    )
     assert drama.tags == ("healing",) and drama.spoiler_tags == ("Death Of A Mother", "Death")
     embed = drama_embed(drama)
     fields = {f.name: f.value for f in embed.fields}

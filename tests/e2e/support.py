@@ -77,8 +77,11 @@ def _doc_option(name: str, note: str, all_optional: bool) -> DocOption:
     """Classify the words in an option's parenthesis: optional, autocomplete, a range, a default, choices."""
     items = [part.strip() for part in note.replace(":", ",").split(",") if part.strip()]
     found = re.fullmatch(r"(\d+)\s*-\s*(\d+)", next((i for i in items if re.fullmatch(r"\d+\s*-\s*\d+", i)), "") or "x")
-    choices = tuple(i for i in items if i.lower() not in _KEYWORDS and not i.lower().startswith("default")
-                    and not re.fullmatch(r"\d+\s*-\s*\d+", i))
+    choices = tuple(
+        i
+        for i in items
+        if i.lower() not in _KEYWORDS and not i.lower().startswith("default") and not re.fullmatch(r"\d+\s*-\s*\d+", i)
+    )
     return DocOption(
         name=name,
         optional=all_optional or "optional" in items,
@@ -155,7 +158,8 @@ def message_payloads(sent: list[dict]) -> list[tuple[str, dict]]:
             if body.get("type") in (4, 7):
                 out.append((path, body.get("data") or {}))
         elif entry["method"] in ("POST", "PATCH") and (
-                "/webhooks/" in path or re.search(r"/channels/\d+/messages(/\d+)?$", path)):
+            "/webhooks/" in path or re.search(r"/channels/\d+/messages(/\d+)?$", path)
+        ):
             out.append((path, body))
     return out
 
@@ -165,8 +169,13 @@ def pinging_messages(sent: list[dict]) -> list[tuple[str, dict]]:
     bad = []
     for path, body in message_payloads(sent):
         allowed = body.get("allowed_mentions")
-        if (not isinstance(allowed, dict) or allowed.get("parse") != [] or allowed.get("users")
-                or allowed.get("roles") or allowed.get("replied_user")):
+        if (
+            not isinstance(allowed, dict)
+            or allowed.get("parse") != []
+            or allowed.get("users")
+            or allowed.get("roles")
+            or allowed.get("replied_user")
+        ):
             bad.append((path, body))
     return bad
 
@@ -177,7 +186,7 @@ TRACEBACK = "Traceback (most recent call last)"
 def tracebacks(log_text: str) -> list[str]:
     """Each traceback in the bot's log, with the lines before it, for a readable failure."""
     lines = log_text.splitlines()
-    return ["\n".join(lines[max(0, i - 3): i + 25]) for i, line in enumerate(lines) if TRACEBACK in line]
+    return ["\n".join(lines[max(0, i - 3) : i + 25]) for i, line in enumerate(lines) if TRACEBACK in line]
 
 
 def assert_clean(fake: Any, bot: Any, sent: list[dict], *, expected_unknown: int = 0) -> None:

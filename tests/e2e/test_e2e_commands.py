@@ -70,7 +70,8 @@ async def test_command_tree_matches_readme(fake_discord, bot):
                 assert opt["type"] == OPTION_TYPES["boolean"], where
             if want.choices:
                 offered = {c["name"].lower() for c in opt.get("choices", [])} | {
-                    str(c["value"]).lower() for c in opt.get("choices", [])}
+                    str(c["value"]).lower() for c in opt.get("choices", [])
+                }
                 assert {c.lower() for c in want.choices} <= offered, where
                 assert len(opt["choices"]) == len(want.choices), where
 
@@ -141,8 +142,9 @@ async def test_every_choice_answers(fake_discord, bot):
         opt = next(o for o in registered[command]["options"] if o["name"] == option)
         assert opt["choices"]
         for choice in opt["choices"]:
-            message = answered(await fake_discord.slash(command, {"title": "Run On", option: choice["value"]}),
-                               ephemeral=ephemeral)
+            message = answered(
+                await fake_discord.slash(command, {"title": "Run On", option: choice["value"]}), ephemeral=ephemeral
+            )
             assert message["embeds"], (command, choice)
     fake_discord.assert_no_violations()
 
@@ -157,14 +159,14 @@ async def test_drama_summary_shows_the_run_on_facts(fake_discord, bot):
 async def test_spoilers_are_ephemeral_unless_shared(fake_discord, bot):
     private = answered(await fake_discord.slash("spoilers", {"title": "Run On", "section": "ending"}), ephemeral=True)
     assert "||" in embed_text(private)
-    answered(await fake_discord.slash("spoilers", {"title": "Run On", "section": "ending", "share": False}),
-             ephemeral=True)
+    answered(
+        await fake_discord.slash("spoilers", {"title": "Run On", "section": "ending", "share": False}), ephemeral=True
+    )
 
 
 async def test_rate_with_score_records_and_answers_privately(fake_discord, bot, bot_db):
     carol = int(fake_discord.user("carol")["id"])
-    message = answered(await fake_discord.slash("rate", {"title": "Run On", "score": 7}, user="carol"),
-                       ephemeral=True)
+    message = answered(await fake_discord.slash("rate", {"title": "Run On", "score": 7}, user="carol"), ephemeral=True)
     assert "7" in message["content"]
     assert votes(bot_db).get(carol) == 7  # committed before the answer
     mine = answered(await fake_discord.slash("myratings", {}, user="carol"), ephemeral=True)
@@ -178,8 +180,9 @@ async def test_rate_with_score_records_and_answers_privately(fake_discord, bot, 
 
 async def test_title_autocomplete_is_typo_tolerant(fake_discord, bot):
     registered = fake_discord.commands()
-    titled = [(n, o["name"]) for n, c in registered.items() for o in c.get("options") or []
-              if o["name"] in ("title", "like")]
+    titled = [
+        (n, o["name"]) for n, c in registered.items() for o in c.get("options") or [] if o["name"] in ("title", "like")
+    ]
     assert len(titled) >= 7
     for command, option in titled:
         rec = await fake_discord.autocomplete(command, {option: "rn on"}, focused=option, user="alice")
@@ -266,8 +269,9 @@ async def test_server_commands_in_a_dm_answer_servers_only(fake_discord, bot, na
 async def test_catalog_commands_work_in_a_dm(fake_discord, bot, bot_db):
     summary = answered(await fake_discord.slash("drama", {"title": "Run On"}, user="bob", dm=True), ephemeral=False)
     assert "Run On" in summary["embeds"][0]["title"]
-    refused = answered(await fake_discord.slash("rate", {"title": "Run On", "score": 9}, user="bob", dm=True),
-                       ephemeral=True)
+    refused = answered(
+        await fake_discord.slash("rate", {"title": "Run On", "score": 9}, user="bob", dm=True), ephemeral=True
+    )
     assert "servers only" in refused["content"]
     assert int(fake_discord.user("bob")["id"]) not in votes(bot_db)
 

@@ -25,8 +25,12 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # could reverse the 
 def fake_discord_options() -> dict:
     """The default guild plus "mallory", whose display name is hostile (set once the fake exists)."""
     members = {"alice": ["Moderator"], "bob": [], "carol": [], "mallory": []}
-    return {"allowed_intents": 0, "guilds": [{"name": "Fake Guild", "channels": ["general", "bot-commands"],
-                                              "roles": ["Moderator"], "members": members}]}
+    return {
+        "allowed_intents": 0,
+        "guilds": [
+            {"name": "Fake Guild", "channels": ["general", "bot-commands"], "roles": ["Moderator"], "members": members}
+        ],
+    }
 
 
 HOSTILE_NAME = "@everyone ||x|| \u202e**m**"
@@ -119,8 +123,9 @@ async def test_hostile_display_name_is_shown_inert(fake_discord, bot):
         return
     pager = await fake_discord.slash("recommend", {}, user="mallory")
     _check_reply(fake_discord, pager, "/recommend")
-    (next_id,) = [c["custom_id"] for row in pager.message["components"] for c in row["components"]
-                  if c.get("label") == "Next"]
+    (next_id,) = [
+        c["custom_id"] for row in pager.message["components"] for c in row["components"] if c.get("label") == "Next"
+    ]
     refused = await fake_discord.click(pager.original_id, next_id, user="bob")
     _check_reply(fake_discord, refused, "refusal")
     assert refused.message["flags"] & 64 and "@everyone" in refused.content

@@ -29,8 +29,12 @@ CROWD = [f"fan{i:03d}" for i in range(130)]  # more than one page (100) of react
 def fake_discord_options() -> dict:
     """The default members plus a crowd, so reconciliation has to page through reactions."""
     members = {"alice": ["Moderator"], "bob": [], "carol": [], **{name: [] for name in CROWD}}
-    return {"allowed_intents": 0, "guilds": [{"name": "Fake Guild", "channels": ["general", "bot-commands"],
-                                              "roles": ["Moderator"], "members": members}]}
+    return {
+        "allowed_intents": 0,
+        "guilds": [
+            {"name": "Fake Guild", "channels": ["general", "bot-commands"], "roles": ["Moderator"], "members": members}
+        ],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +79,7 @@ async def expect_votes(fake, db, expected: dict[str, int], within: float = 5.0) 
     while (got := votes(db)) != want:
         if asyncio.get_running_loop().time() > deadline:
             names = {int(u["id"]): n for n, u in fake.users.items()}
-            raise AssertionError(f"votes {({names[u]: s for u, s in got.items()})} != {expected}")
+            raise AssertionError(f"votes { ({names[u]: s for u, s in got.items()}) } != {expected}")
         await asyncio.sleep(0.02)
 
 
@@ -83,8 +87,11 @@ async def reconciled_again(fake, bot, prompt: str) -> None:
     """Restart the bot and wait until its start-up reconciliation has read the prompt's reactions."""
     before = len(fake.requests)
     await bot.restart()
-    await fake.wait_until(lambda: any(r["method"] == "GET" and f"/{prompt}/reactions/" in r["path"]
-                                      for r in fake.requests[before:]), 10, "the prompt's reactions re-read")
+    await fake.wait_until(
+        lambda: any(r["method"] == "GET" and f"/{prompt}/reactions/" in r["path"] for r in fake.requests[before:]),
+        10,
+        "the prompt's reactions re-read",
+    )
     await asyncio.sleep(SETTLE)
 
 
@@ -161,8 +168,9 @@ async def test_without_manage_messages_old_reactions_stay_and_count_right(fake_d
     fake.fail("DELETE", REACTIONS, status=403, body={"message": "Missing Permissions", "code": 50013})
     await fake.react(prompt, KEYCAPS[1], user="alice")  # alice 2; the bot may not remove her 9
     await expect_votes(fake, bot_db, {"bob": 3, "carol": 6, "alice": 2})
-    await fake.wait_until(lambda: any(r["method"] == "DELETE" and r["status"] == 403 for r in fake.requests), 5,
-                          "the refused removal")
+    await fake.wait_until(
+        lambda: any(r["method"] == "DELETE" and r["status"] == 403 for r in fake.requests), 5, "the refused removal"
+    )
     assert "alice" in holders(fake, prompt, KEYCAPS[8])
     await fake.unreact(prompt, KEYCAPS[8], user="alice")  # removing an older reaction changes nothing
     await asyncio.sleep(SETTLE)
@@ -287,8 +295,9 @@ async def test_reconciliation_pages_through_a_crowd(fake_discord, bot, bot_db):
     while votes(bot_db, "squid-game") != expected:
         assert asyncio.get_running_loop().time() < deadline, len(votes(bot_db, "squid-game"))
         await asyncio.sleep(0.05)
-    pages = [r for r in fake.requests[before:]
-             if r["method"] == "GET" and r["path"].endswith(f"/reactions/{KEYCAPS[9]}")]
+    pages = [
+        r for r in fake.requests[before:] if r["method"] == "GET" and r["path"].endswith(f"/reactions/{KEYCAPS[9]}")
+    ]
     assert len(pages) >= 2, "118 users reacted 🔟 (the bot included): two pages of 100"
 
 
