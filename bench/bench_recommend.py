@@ -35,8 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.autocomplete import title_choices  # noqa: E402
-from bot.catalog import Catalog, Drama, normalize  # noqa: E402
-from bot.csv_catalog import build_catalog, load_csv  # noqa: E402
+from bot.catalog.assemble import build_catalog  # noqa: E402
+from bot.catalog.csv_rows import load_csv  # noqa: E402
+from bot.catalog.index import Catalog  # noqa: E402
+from bot.catalog.model import Drama, normalize  # noqa: E402
 from bot.recommend import SIMILARITY_WEIGHT, Recommender, base_quality  # noqa: E402
 
 SHARED_CSV = Path(os.environ.get("RAMEN_SHARED_DIR", ROOT.parent / "shared")) / "catalog-data" / "kdramas.csv"

@@ -6,7 +6,8 @@ import discord
 from discord import app_commands
 
 from bot import limits
-from bot.catalog import Catalog, Drama
+from bot.catalog.index import Catalog
+from bot.catalog.model import Drama
 
 TITLE_CUTOFF = 50  # rapidfuzz score (0-100) below which a title is not offered
 TITLE_MARGIN = 25  # nor one this far below the best match (keeps typo matches, drops noise)

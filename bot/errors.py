@@ -12,7 +12,7 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.catalog import UnknownTitle
+from bot.catalog.index import UnknownTitle
 from bot.interactions import respond
 from bot.rendering import did_you_mean
 

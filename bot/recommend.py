@@ -57,8 +57,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.catalog import Catalog, Drama, normalize
-from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT, one_decimal
+from bot.catalog.index import Catalog
+from bot.catalog.model import Drama, normalize
+from bot.ratings.scores import PRIOR_MEAN, PRIOR_WEIGHT, one_decimal
 from bot.spoilers import plain
 
 SIMILARITY_WEIGHT = 0.7

@@ -17,10 +17,11 @@ from typing import Protocol
 import discord
 
 from bot import limits
-from bot.catalog import Character, Drama, Fit, Role
-from bot.ratings import one_decimal
+from bot.catalog.model import Character, Drama, Fit, Role
+from bot.catalog.verdict import Answer
+from bot.catalog.vocabulary import LOOKING_FOR
+from bot.ratings.scores import one_decimal
 from bot.spoilers import ELLIPSIS, Markup, concat, fact_markup, md, plain, spoiler
-from bot.verdict import LOOKING_FOR, Answer
 
 BOWL = "🍜"
 COLOUR = discord.Colour(0xE8A33D)  # broth

@@ -29,7 +29,7 @@ from typing import Any, Self
 
 import aiosqlite
 
-from bot.ratings import PRIOR_MEAN, PRIOR_WEIGHT, bayesian_mean
+from bot.ratings.scores import PRIOR_MEAN, PRIOR_WEIGHT, bayesian_mean
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MAX_SCORE = 10

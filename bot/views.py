@@ -16,7 +16,7 @@ from typing import Any
 import discord
 
 from bot import limits
-from bot.catalog import Drama, Role
+from bot.catalog.model import Drama, Role
 from bot.errors import UserFacingError, handle_app_command_error
 from bot.interactions import NO_PINGS, respond
 from bot.recommend import PAGE_SIZE, Recommendation

@@ -8,9 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import autocomplete, rendering, verdict
+from bot import autocomplete, rendering
 from bot.autocomplete import Title
-from bot.catalog import SUGGEST_CUTOFF, Catalog
+from bot.catalog import verdict
+from bot.catalog.index import SUGGEST_CUTOFF, Catalog
+from bot.catalog.vocabulary import LOOKING_FOR
 from bot.errors import UserFacingError
 from bot.interactions import respond
 from bot.rendering import Section
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from bot.client import RamenBot
     from bot.storage import Storage
 
-LOOKING_FOR_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in verdict.LOOKING_FOR.items()]
+LOOKING_FOR_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in LOOKING_FOR.items()]
 SECTION_CHOICES = [app_commands.Choice(name=rendering.SECTION_LABEL[s], value=s.value) for s in Section]
 
 

@@ -14,10 +14,10 @@ from discord.ext import commands
 
 from bot import rendering
 from bot.autocomplete import Title
-from bot.catalog import Catalog
+from bot.catalog.index import Catalog
 from bot.errors import UserFacingError
 from bot.interactions import respond
-from bot.ratings import (
+from bot.ratings.scores import (
     PRIOR_MEAN,
     PRIOR_WEIGHT,
     RATING_EMOJI,

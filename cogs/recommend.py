@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot import autocomplete, limits
 from bot.autocomplete import Title
-from bot.catalog import Catalog
+from bot.catalog.index import Catalog
 from bot.errors import UserFacingError
 from bot.interactions import respond
 from bot.recommend import (
@@ -41,12 +41,10 @@ def _choices(values: list[str]) -> list[app_commands.Choice[str]]:
 class RecommendCog(commands.Cog):
     """Recommendations over the whole catalog."""
 
-    def __init__(
-        self, catalog: Catalog, storage: Storage | None = None, recommender: Recommender | None = None
-    ) -> None:
+    def __init__(self, catalog: Catalog, recommender: Recommender, storage: Storage | None = None) -> None:
         self.catalog = catalog
         self.storage = storage
-        self.recommender = recommender or Recommender(catalog)
+        self.recommender = recommender
 
     @app_commands.command(
         name="recommend", description="What to watch next: shows like one you love, or the best-rated."
@@ -130,4 +128,4 @@ class RecommendCog(commands.Cog):
 
 
 async def setup(bot: RamenBot) -> None:
-    await bot.add_cog(RecommendCog(bot.catalog, bot.storage, bot.recommender))
+    await bot.add_cog(RecommendCog(bot.catalog, bot.recommender, bot.storage))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.catalog import Catalog
+from bot.catalog.index import Catalog
 from bot.config import PROJECT_ROOT
 
 SHARED = Path(os.environ.get("RAMEN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
@@ -21,7 +21,7 @@ REVIEW_RUN_ON = SHARED / "reviews" / "run-on-full-review.txt"
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The bundled catalog, built the way start-up builds it (TOML entries, spoiler tags, no CSV)."""
-    from bot.csv_catalog import build_catalog
+    from bot.catalog.assemble import build_catalog
 
     return build_catalog(CATALOG_DIR, None)[0]
 

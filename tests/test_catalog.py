@@ -7,17 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import (
-    Catalog,
-    CatalogError,
-    EndingFact,
-    Role,
-    SpoilerLevel,
-    UnknownTitle,
-    load_catalog,
-    load_drama_file,
-    normalize,
-)
+from bot.catalog.index import Catalog, UnknownTitle
+from bot.catalog.model import CatalogError, EndingFact, Role, SpoilerLevel, normalize
+from bot.catalog.toml_entries import load_catalog, load_drama_file
 from tests.conftest import CATALOG_DIR, FACTS_RUN_ON
 
 RUN_ON_TOML = (CATALOG_DIR / "run-on.toml").read_text(encoding="utf-8")
@@ -150,7 +142,7 @@ def test_catalog_search_is_typo_tolerant_and_bounded(catalog):
 
 
 def test_catalog_repeated_titles_are_told_apart_by_year():
-    from bot.catalog import Drama
+    from bot.catalog.model import Drama
 
     catalog = Catalog(
         [Drama(id="hyena-2020", title="Hyena", year=2020), Drama(id="hyena-2015", title="Hyena", year=2015)]

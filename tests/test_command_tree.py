@@ -9,12 +9,13 @@ import discord
 from bot import limits
 from bot.client import RamenBot, intents
 from bot.config import Settings
+from bot.recommend import Recommender
 
 NAME_RE = re.compile(rf"^[-_'\w]{{1,{limits.COMMAND_NAME}}}$")
 
 
 async def test_command_tree_respects_discords_rules(catalog, storage):
-    bot = RamenBot(Settings.from_env({}), catalog, storage, sync=False)
+    bot = RamenBot(Settings.from_env({}), catalog, storage, Recommender(catalog), sync=False)
     await bot.load_cogs()
     commands = bot.tree.get_commands()
     names = [c.name for c in commands]

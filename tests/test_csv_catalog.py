@@ -12,16 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Catalog, CatalogError, Drama, Review, load_catalog, load_entries, normalize
-from bot.csv_catalog import (
-    CSV_COLUMNS,
-    RowProblem,
-    build_catalog,
-    import_csv_main,
-    load_csv,
-    merge,
-    slug_for,
-)
+from bot import cli
+from bot.catalog.assemble import build_catalog, merge
+from bot.catalog.csv_rows import CSV_COLUMNS, RowProblem, load_csv, slug_for
+from bot.catalog.index import Catalog
+from bot.catalog.model import CatalogError, Drama, Review, normalize
+from bot.catalog.toml_entries import load_catalog, load_entries
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
@@ -461,7 +457,7 @@ def test_import_csv_main_reports_rows_and_problems(tmp_path: Path, capsys: pytes
         tmp_path,
         [HEADER, _row(), _row(title="Paper Lanterns", year="20x1"), _row(title="Run On", year="2020")],
     )
-    code = import_csv_main([str(path)])
+    code = cli.main(["catalog", "import-csv", str(path)])
     out = capsys.readouterr().out
 
     assert code == 0
@@ -472,26 +468,26 @@ def test_import_csv_main_reports_rows_and_problems(tmp_path: Path, capsys: pytes
 
 
 def test_import_csv_main_unreadable_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert import_csv_main([str(tmp_path / "missing.csv")]) == 1
+    assert cli.main(["catalog", "import-csv", str(tmp_path / "missing.csv")]) == 1
     captured = capsys.readouterr()
     assert "missing.csv" in captured.err and "not found" in captured.err
     assert "Traceback" not in captured.err + captured.out
 
     bad_header = _write(tmp_path, ["name,year", "X,2020"])
-    assert import_csv_main([str(bad_header)]) == 1
+    assert cli.main(["catalog", "import-csv", str(bad_header)]) == 1
     assert "title" in capsys.readouterr().err
 
 
 def test_import_csv_main_usage(capsys: pytest.CaptureFixture[str]) -> None:
-    assert import_csv_main([]) == 2
+    assert cli.main(["catalog", "import-csv"]) == 2
     assert "usage:" in capsys.readouterr().err
-    assert import_csv_main(["--help"]) == 0
-    assert "import-csv PATH" in capsys.readouterr().out
+    assert cli.main(["catalog", "import-csv", "--help"]) == 0
+    assert "import-csv [-h] PATH" in capsys.readouterr().out
 
 
 @needs_real_csv
 def test_import_csv_main_on_the_real_csv(capsys: pytest.CaptureFixture[str]) -> None:
-    assert import_csv_main([str(REAL_CSV)]) == 0
+    assert cli.main(["catalog", "import-csv", str(REAL_CSV)]) == 0
     out = capsys.readouterr().out
     assert f"{REAL_ROWS} rows read, {REAL_ROWS} dramas would load, 0 skipped" in out
     assert "run-on <- line" in out

@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot.autocomplete import DramaTitle
-from bot.catalog import UnknownTitle
+from bot.catalog.index import UnknownTitle
 from bot.errors import UserFacingError, handle_app_command_error
 from bot.views import CastView, CharacterMenu
 from cogs.dramas import DramasCog
@@ -156,7 +156,8 @@ async def test_error_after_a_reply_goes_as_a_followup(cog):
 
 
 async def test_spoilers_for_an_empty_section_say_so_instead_of_posting_an_empty_embed(catalog, storage):
-    from bot.catalog import Catalog, Drama
+    from bot.catalog.index import Catalog
+    from bot.catalog.model import Drama
 
     cog = DramasCog(Catalog([*catalog, Drama(id="facts-only", title="Facts Only", year=2020)]), storage)
     inter = make_interaction()
@@ -181,7 +182,7 @@ async def test_replies_never_exceed_discords_content_limit():
 
 
 def test_unknown_character_message_fits_with_a_huge_cast():
-    from bot.catalog import Character, Drama, Role
+    from bot.catalog.model import Character, Drama, Role
     from bot.rendering import unknown_character
 
     drama = Drama(id="x", title="T" * 300, characters=tuple(Character("N" * 90 + str(i), Role.LEAD) for i in range(60)))

@@ -15,9 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import importer
-from bot.catalog import Role, SpoilerLevel, load_drama_file, parse_drama
-from bot.importer import ReviewError, parse_review, read_review, to_toml
+from bot import cli
+from bot.catalog.csv_rows import load_csv
+from bot.catalog.model import Role, SpoilerLevel
+from bot.catalog.review_draft import Draft, parse_review
+from bot.catalog.review_text import ReviewError, read_review
+from bot.catalog.review_toml import to_toml
+from bot.catalog.toml_entries import load_drama_file, parse_drama
 from tests.conftest import CATALOG_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,11 +41,11 @@ def run_on_path() -> Path:
     return RUN_ON
 
 
-def draft_of(path: Path) -> importer.Draft:
+def draft_of(path: Path) -> Draft:
     return parse_review(read_review(path), source=path.name)
 
 
-def warned(draft: importer.Draft, *needles: str) -> bool:
+def warned(draft: Draft, *needles: str) -> bool:
     """Whether one warning contains every needle."""
     return any(all(n in w for n in needles) for w in draft.warnings)
 
@@ -127,7 +131,7 @@ def test_importer_run_on_draft_copies_no_review_sentence(run_on_path: Path) -> N
 
 def test_importer_run_on_round_trip(run_on_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "run-on.toml"
-    assert importer.main([str(run_on_path), "--out", str(out)]) == 0
+    assert cli.main(["import-review", str(run_on_path), "--out", str(out)]) == 0
     drama = load_drama_file(out)
     assert drama.title == "Run On" and drama.review.ramen == 8
     assert [c.role for c in drama.characters] == [Role.LEAD] * 2 + [Role.SUPPORTING] * 3
@@ -220,7 +224,7 @@ def test_importer_review_with_slips_warns_and_still_drafts() -> None:
 
 @pytest.mark.parametrize("path", ALL_REVIEWS, ids=lambda p: p.stem)
 def test_importer_fixture_round_trip(path: Path, tmp_path: Path) -> None:
-    assert importer.main([str(path), "--out", str(tmp_path)]) == 0
+    assert cli.main(["import-review", str(path), "--out", str(tmp_path)]) == 0
     (written,) = tmp_path.glob("*.toml")
     drama = load_drama_file(written)
     assert drama.id == written.stem
@@ -267,7 +271,7 @@ def test_importer_end_before_start_is_a_warning() -> None:
 
 
 def test_importer_main_prints_draft_and_warnings(capsys: pytest.CaptureFixture[str]) -> None:
-    assert importer.main([str(BAKERY)]) == 0
+    assert cli.main(["import-review", str(BAKERY)]) == 0
     out, err = capsys.readouterr()
     data = tomllib.loads(out)
     assert data["id"] == "midnight-bakery"
@@ -294,14 +298,14 @@ def test_importer_main_fails_when_no_entry_can_be_made(
     path = tmp_path / "review.txt"
     if content is not None:
         path.write_bytes(content)
-    assert importer.main([str(path)]) == 1
+    assert cli.main(["import-review", str(path)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert message in err and len(err.strip().splitlines()) == 1
 
 
 def test_importer_main_empty_fixture(capsys: pytest.CaptureFixture[str]) -> None:
-    assert importer.main([str(EMPTY)]) == 1
+    assert cli.main(["import-review", str(EMPTY)]) == 1
     assert "empty" in capsys.readouterr().err
     with pytest.raises(ReviewError):
         draft_of(EMPTY)
@@ -310,18 +314,18 @@ def test_importer_main_empty_fixture(capsys: pytest.CaptureFixture[str]) -> None
 def test_importer_main_will_not_overwrite_without_force(tmp_path: Path) -> None:
     out = tmp_path / "entry.toml"
     out.write_text("keep me", encoding="utf-8")
-    assert importer.main([str(HARBOR), "--out", str(out)]) == 1
+    assert cli.main(["import-review", str(HARBOR), "--out", str(out)]) == 1
     assert out.read_text(encoding="utf-8") == "keep me"
-    assert importer.main([str(HARBOR), "--out", str(out), "--force"]) == 0
+    assert cli.main(["import-review", str(HARBOR), "--out", str(out), "--force"]) == 0
     assert load_drama_file(out).title == "Harbor Lights"
 
 
 def test_importer_main_bad_arguments_return_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert importer.main([]) == 2
+    assert cli.main(["import-review"]) == 2
     assert "usage" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [["bot.importer"], ["bot", "import-review"]], ids=" ".join)
+@pytest.mark.parametrize("command", [["bot", "import-review"]], ids=" ".join)
 def test_importer_runs_as_a_module(command: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", *command, str(CRANES)],
@@ -338,7 +342,17 @@ def test_importer_runs_as_a_module(command: list[str]) -> None:
 
 def test_importer_out_folder_with_trailing_slash_and_unwritable_path(run_on_path: Path, tmp_path: Path, capsys) -> None:
     folder = tmp_path / "new-folder"
-    assert importer.main([str(run_on_path), "--out", f"{folder}/"]) == 0
+    assert cli.main(["import-review", str(run_on_path), "--out", f"{folder}/"]) == 0
     assert (folder / "run-on.toml").is_file()
-    assert importer.main([str(run_on_path), "--out", "/proc/no-such-dir/x.toml"]) == 1
+    assert cli.main(["import-review", str(run_on_path), "--out", "/proc/no-such-dir/x.toml"]) == 1
     assert "import-review: cannot write /proc/no-such-dir/x.toml" in capsys.readouterr().err
+
+
+def test_review_draft_and_csv_loader_give_one_id_for_a_title_with_an_apostrophe(tmp_path: Path) -> None:
+    title = "It's Okay to Not Be Okay"
+    review = f"{title} – Full Review\n♥ Aired: June 20, 2020 – August 9, 2020\n♥# of Episodes: 16\n"
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_text(f'title,year\n"{title}",2020\n', encoding="utf-8")
+    (row,) = load_csv(csv_file).dramas
+    assert parse_review(review, "review").data["id"] == row.id == "its-okay-to-not-be-okay"
+    assert (CATALOG_DIR / "its-okay-to-not-be-okay.toml").is_file()  # the starter entry's file, same id

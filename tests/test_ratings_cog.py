@@ -14,7 +14,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.ratings import RATING_EMOJI
+from bot.ratings.scores import RATING_EMOJI
 from cogs.ratings import RatingsCog
 from tests.helpers import invoke, make_interaction
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.ratings import (
+from bot.ratings.scores import (
     KEYCAP_SCORES,
     PRIOR_MEAN,
     PRIOR_WEIGHT,
@@ -87,7 +87,7 @@ def test_reactions_by_member_of_only_the_bot_is_empty():
 
 
 def test_one_decimal_rounds_halves_up_like_people_do():
-    from bot.ratings import one_decimal
+    from bot.ratings.scores import one_decimal
 
     assert one_decimal(21 / 4) == "5.3"  # 5.25
     assert one_decimal(27 / 4) == "6.8"  # 6.75

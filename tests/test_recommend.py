@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot import limits
-from bot.catalog import Catalog, Drama, Review, normalize
+from bot.catalog.assemble import build_catalog
+from bot.catalog.index import Catalog
+from bot.catalog.model import Drama, Review, normalize
 from bot.config import PROJECT_ROOT
-from bot.csv_catalog import build_catalog
 from bot.errors import UserFacingError, handle_app_command_error
 from bot.recommend import (
     PAGE_SIZE,
@@ -286,7 +287,7 @@ def test_recommend_embed_stays_within_limits(big):
 @pytest.fixture
 def cog(big, storage):
     catalog, engine = big
-    return RecommendCog(catalog, storage, engine)
+    return RecommendCog(catalog, engine, storage)
 
 
 def _all_results(sent) -> list[str]:
@@ -367,7 +368,7 @@ async def test_cog_no_match_says_which_filter_emptied_the_list(cog):
 
 
 async def test_cog_unknown_like_is_a_did_you_mean(cog):
-    from bot.catalog import UnknownTitle
+    from bot.catalog.index import UnknownTitle
 
     with pytest.raises(UnknownTitle):
         await invoke(cog.recommend, make_interaction(), like="Rnu Onn Xyz")

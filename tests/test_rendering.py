@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot import limits
-from bot.catalog import (
+from bot.catalog.model import (
     Audience,
     AudienceNote,
     Character,
@@ -21,6 +21,7 @@ from bot.catalog import (
     Role,
     SpoilerLevel,
 )
+from bot.catalog.verdict import answer
 from bot.rendering import (
     EmbedDraft,
     Section,
@@ -32,7 +33,6 @@ from bot.rendering import (
     verdict_embed,
 )
 from bot.spoilers import md
-from bot.verdict import answer
 
 SPOILER_RE = re.compile(r"\|\|(.+?)(?<!\\)\|\|", re.S)
 S, X = SpoilerLevel.SAFE, SpoilerLevel.SPOILER
@@ -197,7 +197,7 @@ def test_rendering_verdict_for_facts_only_entry_uses_tags():
 
 
 def test_rendering_spoiler_tags_only_inside_spoiler_markup():
-    from bot.catalog import SpoilerTags
+    from bot.catalog.assemble import SpoilerTags
 
     drama = SpoilerTags(["death of *", "death"]).apply(
         Drama(id="x", title="X", tags=("healing", "Death Of A Mother", "Death"), community_score=8.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog import EndingFact, Fact, SpoilerLevel
+from bot.catalog.model import EndingFact, Fact, SpoilerLevel
 from bot.spoilers import Markup, concat, fact_markup, md, plain, spoiler
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ratings import score_for_emoji
+from bot.ratings.scores import score_for_emoji
 from bot.storage import (
     GuildScore,
     Migration,

@@ -1,4 +1,4 @@
-"""Pure helpers for server ratings: keycap emoji ↔ scores, reactions → votes, the damped mean.
+"""Pure rules for ramen scores: the 1-10 bound, keycap emoji ↔ scores, reactions → votes, the damped mean.
 
 Members rate a drama from 1 to 10 ramen bowls by reacting to a rating prompt with a keycap
 (1️⃣ … 9️⃣, 🔟). Discord sends keycaps with or without the U+FE0F variation selector ("1⃣" and
@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+
+MIN_SCORE = 1
+"""The lowest vote, in ramen bowls."""
+MAX_SCORE = 10
+"""The highest score, in ramen bowls: a vote is MIN_SCORE..MAX_SCORE, a reviewer's score 0..MAX_SCORE."""
+BOWL = "🍜"
+"""The ramen bowl: the unit of every score, shown once per bowl (8 → 🍜🍜🍜🍜🍜🍜🍜🍜)."""
 
 VARIATION_SELECTOR = "\ufe0f"
 _KEYCAP = "\u20e3"
@@ -49,11 +56,16 @@ def score_for_emoji(name: str | None) -> int | None:
     return KEYCAP_SCORES.get(name)
 
 
+def check_score(score: int) -> int:
+    """`score` itself when it is a vote: an int from MIN_SCORE to MAX_SCORE (1..10). Raises ValueError otherwise."""
+    if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
+        raise ValueError(f"score must be an integer from {MIN_SCORE} to {MAX_SCORE}, not {score!r}")
+    return score
+
+
 def emoji_for_score(score: int) -> str:
     """The keycap the bot uses for `score` (1..10), e.g. 8 → "8️⃣". Raises ValueError otherwise."""
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= len(RATING_EMOJI):
-        raise ValueError(f"score must be an integer from 1 to 10, not {score!r}")
-    return RATING_EMOJI[score - 1]
+    return RATING_EMOJI[check_score(score) - 1]
 
 
 def bayesian_mean(total: float, count: int, prior_mean: float = PRIOR_MEAN, weight: float = PRIOR_WEIGHT) -> float:

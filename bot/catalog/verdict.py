@@ -8,30 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.catalog import AudienceNote, Drama, Fit
-
-# The choices offered by /shouldiwatch (value -> label); Discord allows at most 25.
-LOOKING_FOR: dict[str, str] = {
-    "action": "Action",
-    "humor": "Humor",
-    "slow-burn romance": "Slow-burn romance",
-    "character growth": "Character growth",
-    "short watch": "A short watch",
-    "thrills": "Suspense and thrills",
-    "tearjerker": "A good cry",
-}
-
-# Genre and tag words (lowercase) that signal each interest in a facts-only entry.
-_SIGNALS: dict[str, tuple[str, ...]] = {
-    "action": ("action", "martial arts", "fight", "military"),
-    "humor": ("comedy", "humour", "humor", "sitcom", "rom-com"),
-    "slow-burn romance": ("slow-burn", "slow burn", "melodrama", "romance"),
-    "character growth": ("character-driven", "coming of age", "life", "healing", "growth"),
-    "thrills": ("thriller", "suspense", "mystery", "crime", "horror"),
-    "tearjerker": ("tearjerker", "melodrama"),
-}
-
-SHORT_YES, SHORT_MAYBE = 12, 16  # episodes: up to 12 is short, up to 16 is medium
+from bot.catalog.model import AudienceNote, Drama, Fit
+from bot.catalog.vocabulary import GENRE_SIGNALS, LOOKING_FOR, SHORT_WATCH, watch_length
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +35,10 @@ def answer(drama: Drama, looking_for: str) -> Answer:
     note: AudienceNote | None = drama.audience.note(looking_for) if drama.audience else None
     if note is not None:
         return Answer(looking_for, note.fit, note.reason)
-    if looking_for == "short watch":
+    if looking_for == SHORT_WATCH:
         return _short_watch(drama)
     words = [w.casefold() for w in (*drama.genres, *drama.tags)]
-    hits = sorted({w for w in words for signal in _SIGNALS[looking_for] if signal in w})
+    hits = sorted({w for w in words for signal in GENRE_SIGNALS[looking_for] if signal in w})
     label = LOOKING_FOR[looking_for].lower()
     if hits:
         return Answer(looking_for, Fit.YES, f"Its genres and tags point that way: {', '.join(hits[:4])}.")
@@ -71,10 +49,11 @@ def answer(drama: Drama, looking_for: str) -> Answer:
 
 def _short_watch(drama: Drama) -> Answer:
     if drama.episodes is None:
-        return Answer("short watch", Fit.MAYBE, "The catalog does not know its episode count.")
+        return Answer(SHORT_WATCH, Fit.MAYBE, "The catalog does not know its episode count.")
     n = drama.episodes
-    if n <= SHORT_YES:
-        return Answer("short watch", Fit.YES, f"Only {n} episodes.")
-    if n <= SHORT_MAYBE:
-        return Answer("short watch", Fit.MAYBE, f"{n} episodes: a medium-length commitment.")
-    return Answer("short watch", Fit.NO, f"{n} episodes: a long commitment.")
+    fit = watch_length(n)
+    if fit is Fit.YES:
+        return Answer(SHORT_WATCH, fit, f"Only {n} episodes.")
+    if fit is Fit.MAYBE:
+        return Answer(SHORT_WATCH, fit, f"{n} episodes: a medium-length commitment.")
+    return Answer(SHORT_WATCH, fit, f"{n} episodes: a long commitment.")

@@ -1,0 +1,181 @@
+"""Looking dramas up: by id, by exact title or alias (folded), and typo-tolerant search (rapidfuzz).
+
+`Catalog` is built once from every drama (TOML entries and CSV rows, see `bot.catalog.assemble`)
+and answers `/drama`'s title option, autocomplete and "did you mean".
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from rapidfuzz import fuzz, process
+
+from bot.catalog.model import CatalogError, Drama, normalize
+
+SUGGEST_CUTOFF = 60.0  # rapidfuzz score a "did you mean" suggestion needs
+SUGGEST_MARGIN = 12.0  # suggestions stay within this many points of the best one
+
+
+class UnknownTitle(LookupError):
+    """No drama matches `query`; `suggestions` holds the closest titles (best first, maybe empty)."""
+
+    def __init__(self, query: str, suggestions: list[str]) -> None:
+        self.query, self.suggestions = query, suggestions
+        super().__init__(query)
+
+
+class Catalog:
+    """All dramas, looked up by id, by exact title or alias (case/accent-insensitive), or fuzzily."""
+
+    def __init__(self, dramas: Iterable[Drama]) -> None:
+        self._by_id: dict[str, Drama] = {}
+        for drama in dramas:
+            if drama.id in self._by_id:
+                other = self._by_id[drama.id].source
+                raise CatalogError(drama.source, "id", f"duplicate id {drama.id!r} (also in {other})")
+            self._by_id[drama.id] = drama
+        self._by_name: dict[str, list[Drama]] = {}
+        choices: list[tuple[str, str]] = []  # (display name, drama id), one per title or alias
+        for drama in self._by_id.values():
+            for key in dict.fromkeys(normalize(name) for name in drama.names):
+                self._by_name.setdefault(key, []).append(drama)
+            choices.extend((name, drama.id) for name in dict.fromkeys(drama.names))
+        self._choices = choices
+        self._choice_keys = [normalize(name) for name, _ in choices]
+        self._sorted_keys = sorted((k, i) for i, k in enumerate(self._choice_keys))
+        self._word_index: dict[str, list[int]] = {}
+        for i, k in enumerate(self._choice_keys):
+            for word in dict.fromkeys(k.split()):
+                self._word_index.setdefault(word, []).append(i)
+        self._sorted_words = sorted(self._word_index)
+        self._repeated_names = {name for name, _ in choices if len(self._by_name[normalize(name)]) > 1}
+        # With nothing typed yet, autocomplete offers the reviewed shows first, then A to Z.
+        self._alphabetical = sorted(
+            self._by_id.values(), key=lambda d: (not d.is_reviewed, normalize(d.title), d.year or 0, d.id)
+        )
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self) -> Iterator[Drama]:
+        return iter(self._by_id.values())
+
+    def get(self, drama_id: str) -> Drama | None:
+        """The drama with this id, or None."""
+        return self._by_id.get(drama_id)
+
+    def find(self, query: str) -> Drama | None:
+        """The drama whose id, title or alias equals `query` after `normalize()`, or None.
+
+        A title shared by several years resolves to the newest unless `query` names the year
+        ("Hyena (2020)") or is the id.
+        """
+        if query in self._by_id:
+            return self._by_id[query]
+        key = normalize(query)
+        matches = self._by_name.get(key)
+        if not matches:
+            year_match = re.fullmatch(r"(.*?)\s*\(?(\d{4})\)?", query.strip())
+            if year_match:
+                year = int(year_match.group(2))
+                same = [d for d in self._by_name.get(normalize(year_match.group(1)), []) if d.year == year]
+                return same[0] if same else None
+            return None
+        return max(matches, key=lambda d: d.year or 0)
+
+    def resolve(self, query: str) -> Drama:
+        """Like `find()`, but raises `UnknownTitle` with up to 3 suggestions when nothing matches."""
+        drama = self.find(query)
+        if drama is None:
+            ranked = self.ranked(query, limit=3, cutoff=SUGGEST_CUTOFF)
+            best = ranked[0][2] if ranked else 0.0
+            raise UnknownTitle(query, [label for label, _, score in ranked if score >= best - SUGGEST_MARGIN])
+        return drama
+
+    def search(self, query: str, *, limit: int = 25, cutoff: float = 0) -> list[tuple[str, str]]:
+        """Typo-tolerant title search for autocomplete and "did you mean".
+
+        Returns:
+            Up to `limit` (label, drama id) pairs, best first. The label is the matched title or
+            alias, with the year added where titles repeat, at most 100 characters (Discord's
+            choice limit). An empty query lists titles alphabetically.
+        """
+        return [(label, drama_id) for label, drama_id, _ in self.ranked(query, limit=limit, cutoff=cutoff)]
+
+    def ranked(self, query: str, *, limit: int = 25, cutoff: float = 0) -> list[tuple[str, str, float]]:
+        """Like `search()`, with each match's score: 0-100 (rapidfuzz), above 100 for a prefix match.
+
+        Cost per query: a prefix lookup (bisect), `fuzz.ratio` over every name (catches typos like
+        "rnu on"), and the slower word-set and partial scorers only over names that share a word
+        (or, for the last word typed, a word prefix) with the query.
+        """
+        key = normalize(query)
+        if not key:  # nothing typed: the reviewed shows, then A to Z (none when a minimum score is asked)
+            return [] if cutoff > 0 else [(self._label(d.title, d), d.id, 0.0) for d in self._alphabetical[:limit]]
+        scores: dict[int, float] = {}
+        start = bisect.bisect_left(self._sorted_keys, (key, -1))
+        for name_key, index in self._sorted_keys[start:]:
+            if not name_key.startswith(key) or len(scores) >= limit * 2:
+                break
+            scores[index] = 100.0 + len(key) / len(name_key)
+        if len(scores) < limit * 2:
+            self._fuzzy(key, scores, limit, cutoff)
+        ranked_hits = sorted(scores.items(), key=lambda kv: (-kv[1], len(self._choice_keys[kv[0]]), kv[0]))
+        out: list[tuple[str, str, float]] = []
+        seen: set[str] = set()
+        for index, score in ranked_hits:
+            name, drama_id = self._choices[index]
+            if score < cutoff or drama_id in seen:
+                continue
+            seen.add(drama_id)
+            out.append((self._label(name, self._by_id[drama_id]), drama_id, score))
+            if len(out) == limit:
+                break
+        return out
+
+    def _fuzzy(self, key: str, scores: dict[int, float], limit: int, cutoff: float) -> None:
+        for _, score, index in process.extract(
+            key, self._choice_keys, scorer=fuzz.ratio, processor=None, limit=limit * 2, score_cutoff=cutoff
+        ):
+            scores[index] = max(scores.get(index, 0.0), score)
+        candidates = self._word_candidates(key)
+        if not candidates:
+            return
+        names = [self._choice_keys[i] for i in candidates]
+        for scorer, weight in ((fuzz.token_set_ratio, 1.0), (fuzz.partial_ratio, PARTIAL_WEIGHT)):
+            for _, score, pos in process.extract(
+                key, names, scorer=scorer, processor=None, limit=limit * 2, score_cutoff=cutoff / weight
+            ):
+                index = candidates[pos]
+                scores[index] = max(scores.get(index, 0.0), score * weight)
+
+    def _word_candidates(self, key: str) -> list[int]:
+        """Names sharing the most words with `key` (the last word may be a prefix), at most MAX_WORD_CANDIDATES."""
+        words = [w for w in key.split() if len(w) >= 2]
+        if not words:
+            return []
+        hits: Counter[int] = Counter()
+        for word in words[:-1]:
+            hits.update(self._word_index.get(word, ()))
+        last = words[-1]
+        i = bisect.bisect_left(self._sorted_words, last)
+        expanded: set[int] = set()
+        while i < len(self._sorted_words) and self._sorted_words[i].startswith(last):
+            expanded.update(self._word_index[self._sorted_words[i]])
+            i += 1
+        hits.update(expanded)
+        return sorted(index for index, _ in hits.most_common(MAX_WORD_CANDIDATES))
+
+    def _label(self, name: str, drama: Drama) -> str:
+        repeated = name in self._repeated_names
+        label = f"{name} ({drama.year})" if repeated and drama.year else name
+        return label if len(label) <= 100 else label[:99] + "…"
+
+
+# Whole-title similarity catches typos ("rnu on"), the word set catches word order and extra
+# words ("playlist hospital"), partial catches a fragment of a long title; partial counts a little less.
+PARTIAL_WEIGHT = 0.9
+MAX_WORD_CANDIDATES = 600  # names (most shared words first) given to the slower scorers

@@ -1,0 +1,289 @@
+"""Loading and validating the project's catalog entries, one TOML file per drama in `data/dramas/`.
+
+Any file that breaks a rule stops start-up with a `CatalogError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from bot.catalog.index import Catalog
+from bot.catalog.model import (
+    MAX_ID_LENGTH,
+    Audience,
+    AudienceNote,
+    CatalogError,
+    Character,
+    Drama,
+    EndingFact,
+    Fact,
+    Fit,
+    Item,
+    Review,
+    Role,
+    SpoilerLevel,
+)
+from bot.ratings.scores import MAX_SCORE
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_entries(directory: Path) -> list[Drama]:
+    """Load and validate every `*.toml` entry in `directory` (sorted by file name); may be empty.
+
+    Raises:
+        CatalogError: the folder is missing, or a file has a syntax error, a missing or mistyped
+            field, a bad date, a rating outside 0-10 or an unknown spoiler level. The message
+            names the file and the field.
+    """
+    if not directory.is_dir():
+        raise CatalogError(str(directory), "", "catalog folder not found (set CATALOG_DIR)")
+    return [load_drama_file(path) for path in sorted(directory.glob("*.toml"))]
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """A catalog of the TOML entries in `directory` alone (no CSV, see `bot.csv_catalog.build_catalog`).
+
+    Raises:
+        CatalogError: as `load_entries`, or the folder has no entry, or two entries share an id.
+    """
+    entries = load_entries(directory)
+    if not entries:
+        raise CatalogError(str(directory), "", "no *.toml drama entries in the catalog folder")
+    return Catalog(entries)
+
+
+def load_drama_file(path: Path) -> Drama:
+    """Parse and validate one TOML drama entry. Raises `CatalogError` naming `path` and the field."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(str(path), "", f"not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(str(path), "", f"not UTF-8 text: {exc}") from exc
+    return parse_drama(data, str(path))
+
+
+def parse_drama(data: dict[str, Any], source: str) -> Drama:
+    """Build a `Drama` from a parsed TOML document; `source` names it in errors."""
+    root = Fields(data, source, "")
+    review_t = root.table("review", required=False)
+    review = None
+    if review_t is not None:
+        review = Review(
+            ramen=review_t.integer("ramen", low=0, high=MAX_SCORE),
+            summary=review_t.text("summary", required=False),
+            has_unspoiled_review=review_t.boolean("has_unspoiled_review", default=False),
+        )
+        review_t.done()
+    audience_t = root.table("audience", required=False)
+    audience = None
+    if audience_t is not None:
+        notes = []
+        for note_t in audience_t.tables("notes"):
+            notes.append(
+                AudienceNote(
+                    looking_for=note_t.text("looking_for"),
+                    fit=note_t.enum("fit", Fit),
+                    reason=note_t.text("reason"),
+                )
+            )
+            note_t.done()
+        audience = Audience(
+            summary=audience_t.text("summary", required=False),
+            for_=audience_t.strings("for"),
+            not_for=audience_t.strings("not_for"),
+            notes=tuple(notes),
+        )
+        audience_t.done()
+    characters = []
+    for char_t in root.tables("characters"):
+        characters.append(
+            Character(
+                name=char_t.text("name"),
+                role=char_t.enum("role", Role),
+                actor=char_t.text("actor", required=False),
+                aliases=char_t.strings("aliases"),
+                facts=tuple(_facts(char_t.tables("facts"))),
+            )
+        )
+        char_t.done()
+    ending_t = root.table("ending", required=False)
+    ending: tuple[EndingFact, ...] = ()
+    if ending_t is not None:
+        ending = tuple(EndingFact(text) for text in ending_t.strings("facts"))
+        ending_t.done()
+    aired_start = root.date("aired_start", required=False)
+    aired_end = root.date("aired_end", required=False)
+    if aired_start and aired_end and aired_end < aired_start:
+        raise CatalogError(source, "aired_end", f"{aired_end} is before aired_start {aired_start}")
+    drama = Drama(
+        id=root.slug("id"),
+        title=root.text("title"),
+        year=root.integer("year", low=1950, high=2100, required=False) or (aired_start and aired_start.year),
+        aliases=root.strings("aliases"),
+        aired_start=aired_start,
+        aired_end=aired_end,
+        episodes=root.integer("episodes", low=1, high=10_000, required=False),
+        network=root.strings("network"),
+        platforms=root.strings("platforms"),
+        genres=root.strings("genres"),
+        tags=root.strings("tags"),
+        spoiler_tags=root.strings("spoiler_tags"),
+        starring=root.strings("starring"),
+        cast=root.strings("cast"),
+        review=review,
+        premise=tuple(_facts(root.tables("premise"))),
+        characters=tuple(characters),
+        liked=tuple(_items(root.tables("liked"))),
+        disliked=tuple(_items(root.tables("disliked"))),
+        ending=ending,
+        audience=audience,
+        community_score=root.number("community_score", low=0, high=10, required=False),
+        community_source=root.text("community_source", required=False),
+        source=source,
+    )
+    root.done()
+    return drama
+
+
+def _facts(tables: list[Fields]) -> Iterator[Fact]:
+    for t in tables:
+        yield Fact(text=t.text("text"), level=t.enum("level", SpoilerLevel))
+        t.done()
+
+
+def _items(tables: list[Fields]) -> Iterator[Item]:
+    for t in tables:
+        yield Item(head=t.text("head"), text=t.text("text"), level=t.enum("level", SpoilerLevel))
+        t.done()
+
+
+@dataclass
+class Fields:
+    """Typed reads from one TOML table that name `source` and the dotted field path in errors."""
+
+    data: dict[str, Any]
+    source: str
+    path: str
+    used: set[str] = field(default_factory=set)
+
+    def _where(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def _fail(self, key: str, problem: str) -> CatalogError:
+        return CatalogError(self.source, self._where(key), problem)
+
+    def _get(self, key: str, required: bool) -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if required:
+                raise self._fail(key, "missing required field")
+            return None
+        return self.data[key]
+
+    def _typed(self, key: str, kind: type | tuple[type, ...], name: str, required: bool) -> Any:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise self._fail(key, f"expected {name}, got {_type_name(value)} {value!r}")
+        return value
+
+    def text(self, key: str, *, required: bool = True) -> Any:
+        value = self._typed(key, str, "a string", required)
+        if value is not None and not value.strip():
+            raise self._fail(key, "must not be empty")
+        return value.strip() if value is not None else None
+
+    def slug(self, key: str) -> str:
+        value = self.text(key)
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) or len(value) > MAX_ID_LENGTH:
+            raise self._fail(
+                key, f"expected a lowercase slug like 'run-on' (≤ {MAX_ID_LENGTH} characters), got {value!r}"
+            )
+        return value
+
+    def integer(self, key: str, *, low: int, high: int, required: bool = True) -> Any:
+        value = self._typed(key, int, "an integer", required)
+        if value is not None and not low <= value <= high:
+            raise self._fail(key, f"must be between {low} and {high}, got {value}")
+        return value
+
+    def number(self, key: str, *, low: float, high: float, required: bool = True) -> Any:
+        value = self._typed(key, (int, float), "a number", required)
+        if value is not None and not low <= value <= high:
+            raise self._fail(key, f"must be between {low:g} and {high:g}, got {value}")
+        return float(value) if value is not None else None
+
+    def boolean(self, key: str, *, default: bool) -> bool:
+        value = self._typed(key, bool, "true or false", False)
+        return default if value is None else value
+
+    def date(self, key: str, *, required: bool = True) -> dt.date | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+            raise self._fail(key, f"expected a date like 2020-12-16, got {_type_name(value)} {value!r}")
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                raise self._fail(key, f"not a valid date (YYYY-MM-DD): {value!r}") from None
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self._typed(key, list, "a list of strings", False)
+        if value is None:
+            return ()
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                where = f"{self._where(key)}[{i}]"
+                raise CatalogError(self.source, where, f"expected a non-empty string, got {item!r}")
+        return tuple(item.strip() for item in value)
+
+    def enum(self, key: str, kind: type[StrEnum]) -> Any:
+        value = self.text(key)
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in kind)
+            raise self._fail(key, f"unknown value {value!r}; expected one of {allowed}") from None
+
+    def table(self, key: str, *, required: bool = True) -> Fields | None:
+        value = self._typed(key, dict, "a table", required)
+        return None if value is None else Fields(value, self.source, self._where(key))
+
+    def tables(self, key: str) -> list[Fields]:
+        value = self._typed(key, list, "an array of tables ([[...]])", False) or []
+        out = []
+        for i, item in enumerate(value):
+            where = f"{self._where(key)}[{i}]"
+            if not isinstance(item, dict):
+                raise CatalogError(self.source, where, f"expected a table, got {_type_name(item)}")
+            out.append(Fields(item, self.source, where))
+        return out
+
+    def done(self) -> None:
+        """Reject keys nobody read: a mistyped field name must not vanish silently."""
+        for key in self.data:
+            if key not in self.used:
+                close = difflib.get_close_matches(key, sorted(self.used), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise self._fail(key, f"unknown field{hint}")
+
+
+def _type_name(value: Any) -> str:
+    return {str: "string", int: "integer", float: "number", bool: "boolean", list: "list", dict: "table"}.get(
+        type(value), type(value).__name__
+    )
