@@ -33,7 +33,7 @@ import aiosqlite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.storage import Storage
+from bot.store import Storage
 
 GUILD, CHANNEL, PROMPT, DRAMA = 1, 2, 3, "run-on"
 TARGET_RATE, TARGET_RATIO = 5_000, 10

@@ -8,7 +8,7 @@ What it measures (in process, wall clock, `time.perf_counter`):
     a catalog synthesized from it (copies of the rows with new ids and titles, tags drawn at
     random from the real tag frequencies), against a brute-force baseline that scores every
     drama without the inverted index (target p99 ≤ 10 ms);
-  * title autocomplete (`bot.autocomplete.title_choices`, i.e. `Catalog.search`) on prefixes and
+  * title autocomplete (`bot.ui.options.title_choices`, i.e. `Catalog.search`) on prefixes and
     typos over the synthesized titles (target p99 ≤ 2 ms).
 It prints the figures and asserts nothing about time. The shared CSV is operator data beside the
 project (`../shared/catalog-data/kdramas.csv`, or $RAMEN_SHARED_DIR); without it the benchmark
@@ -34,12 +34,13 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.autocomplete import title_choices  # noqa: E402
 from bot.catalog.assemble import build_catalog  # noqa: E402
 from bot.catalog.csv_rows import load_csv  # noqa: E402
 from bot.catalog.index import Catalog  # noqa: E402
 from bot.catalog.model import Drama, normalize  # noqa: E402
-from bot.recommend import SIMILARITY_WEIGHT, Recommender, base_quality  # noqa: E402
+from bot.recommend.engine import SIMILARITY_WEIGHT, Recommender, base_quality  # noqa: E402
+from bot.recommend.filters import Filters  # noqa: E402
+from bot.ui.options import title_choices  # noqa: E402
 
 SHARED_CSV = Path(os.environ.get("RAMEN_SHARED_DIR", ROOT.parent / "shared")) / "catalog-data" / "kdramas.csv"
 LIMIT = 50  # what the cog asks for: ten pages of five
@@ -176,9 +177,9 @@ def bench_queries(label: str, dramas: Sequence[Drama], queries: int, rng: random
         baseline.append(timed(lambda like=like, out=base_ids: out.extend(brute.recommend([like], LIMIT))))
         agree += [r.drama.id for r in result] == base_ids
     best = [timed(lambda: engine.recommend(limit=LIMIT)) for _ in range(20)]
+    netflix_short = Filters(platform="netflix", max_episodes=16)
     filtered = [
-        timed(lambda like=like: engine.recommend([like], platform="netflix", max_episodes=16, limit=LIMIT))
-        for like in likes[:50]
+        timed(lambda like=like: engine.recommend([like], filters=netflix_short, limit=LIMIT)) for like in likes[:50]
     ]
     speedup = statistics.median(baseline) / statistics.median(indexed)
     print(f"\n/recommend over {label}: {len(dramas):,} dramas, {queries} random like-shows, limit {LIMIT}")
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     loads = [timed(lambda: load_csv(SHARED_CSV)) for _ in range(5)]
     raw = [timed(lambda: raw_csv_rows(SHARED_CSV)) for _ in range(5)]
     rows = load_csv(SHARED_CSV)
-    print(f"CSV load (bot.csv_catalog.load_csv, {rows.rows:,} rows, {len(rows.problems)} problems), 5 runs:")
+    print(f"CSV load (bot.catalog.csv_rows.load_csv, {rows.rows:,} rows, {len(rows.problems)} problems), 5 runs:")
     print(
         f"  first {loads[0]:.0f} ms, median {statistics.median(loads):.0f} ms, best {min(loads):.0f} ms"
         "   target ≤ 300 ms"

@@ -38,8 +38,8 @@ from bot.catalog.toml_entries import load_entries, parse_drama
 from bot.config import DEFAULT_CATALOG_DIR, PROJECT_ROOT, ConfigError, Settings
 
 if TYPE_CHECKING:
-    from bot.recommend import Recommender
-    from bot.storage import Storage
+    from bot.recommend.engine import Recommender
+    from bot.store import Storage
 
 log = logging.getLogger("bot")
 
@@ -165,7 +165,7 @@ async def open_storage(settings: Settings) -> Storage:
         StorageUnavailable: the path is a folder, cannot be created, is not a SQLite file, or is
             from a newer version of Ramen.
     """
-    from bot.storage import Storage, StorageError
+    from bot.store import Storage, StorageError
 
     path = settings.database_path
     if path.is_dir():
@@ -202,7 +202,7 @@ def build_catalog(settings: Settings) -> Catalog:
 
 def build_recommender(catalog: Catalog) -> Recommender:
     """The one recommender (about 0.1 s for the 1,647-row CSV catalog), shared by every /recommend."""
-    from bot.recommend import Recommender
+    from bot.recommend.engine import Recommender
 
     return Recommender(catalog)
 

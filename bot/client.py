@@ -10,16 +10,16 @@ from discord.ext import commands
 
 from bot.catalog.index import Catalog
 from bot.config import Settings
-from bot.errors import handle_app_command_error
-from bot.recommend import Recommender
-from bot.views import CharacterMenu, PageButton, RecommendPager
+from bot.recommend.engine import Recommender
+from bot.ui.errors import handle_app_command_error
+from bot.ui.views import CharacterMenu, PageButton, RecommendPager
 
 if TYPE_CHECKING:
-    from bot.storage import Storage
+    from bot.store import Storage
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.dramas", "cogs.ratings", "cogs.recommend")
+EXTENSIONS = ("cogs.dramas", "cogs.ratings", "cogs.rating_prompts", "cogs.recommend")
 
 
 def intents() -> discord.Intents:
@@ -48,22 +48,21 @@ class RamenBot(commands.Bot):
         self.catalog = catalog
         self.storage = storage
         self.recommender = recommender
-        # Live /recommend pagers by key, so their buttons find them (bot.views.PageButton).
+        # Live /recommend pagers by key, so their buttons find them (bot.ui.views.PageButton).
         self.pagers: dict[int, RecommendPager] = {}
         self._sync = sync
         self.tree.on_error = handle_app_command_error
 
     async def load_cogs(self) -> None:
-        """Load every extension in `EXTENSIONS` that exists (the console calls this too)."""
-        import importlib.util
-
+        """Load every extension in `EXTENSIONS` (the console calls this too); a missing or broken one
+        raises (`discord.ext.commands.ExtensionNotFound`, `ExtensionFailed`): start-up must not go on
+        without a cog."""
         for name in EXTENSIONS:
-            if importlib.util.find_spec(name) is not None:
-                await self.load_extension(name)
+            await self.load_extension(name)
 
     async def setup_hook(self) -> None:
         await self.load_cogs()
-        # Menus and buttons on messages sent before this start keep working (bot.views).
+        # Menus and buttons on messages sent before this start keep working (bot.ui.views).
         self.add_dynamic_items(CharacterMenu, PageButton)
         if not self._sync:
             return

@@ -8,23 +8,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import autocomplete, rendering
-from bot.autocomplete import Title
 from bot.catalog import verdict
-from bot.catalog.index import SUGGEST_CUTOFF, Catalog
-from bot.catalog.vocabulary import LOOKING_FOR
-from bot.errors import UserFacingError
-from bot.interactions import respond
-from bot.rendering import Section
-from bot.spoilers import plain
-from bot.views import CastView
+from bot.catalog.index import Catalog
+from bot.ui import embeds, messages
+from bot.ui.embeds import SECTION_LABEL, Section
+from bot.ui.errors import UserFacingError
+from bot.ui.markup import plain
+from bot.ui.options import LOOKING_FOR_CHOICES, SECTION_CHOICES, Title, character_choices, typed_title
+from bot.ui.replies import respond
+from bot.ui.views import CastView
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
-    from bot.storage import Storage
-
-LOOKING_FOR_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in LOOKING_FOR.items()]
-SECTION_CHOICES = [app_commands.Choice(name=rendering.SECTION_LABEL[s], value=s.value) for s in Section]
+    from bot.store import Storage
 
 
 class DramasCog(commands.Cog):
@@ -40,7 +36,7 @@ class DramasCog(commands.Cog):
         score = None
         if interaction.guild_id is not None and self.storage is not None:
             score = await self.storage.guild_score(interaction.guild_id, title.id)
-        await respond(interaction, embed=rendering.drama_embed(title, score))
+        await respond(interaction, embed=embeds.drama_embed(title, score))
 
     @app_commands.command(name="characters", description="The cast at a glance, or one character's card.")
     @app_commands.describe(title="The drama's title", name="A character's name (leave empty for the whole cast)")
@@ -48,15 +44,11 @@ class DramasCog(commands.Cog):
         if name:
             character = title.character(name)
             if character is None:
-                raise UserFacingError(rendering.unknown_character(title, name, title.similar_characters(name)))
-            await respond(interaction, embed=rendering.character_embed(title, character))
+                raise UserFacingError(messages.unknown_character(title, name, title.similar_characters(name)))
+            await respond(interaction, embed=embeds.character_embed(title, character))
             return
-        if not title.characters:
-            await respond(interaction, embed=rendering.cast_embed(title))
-            return
-        view = CastView(title)
-        await respond(interaction, embed=rendering.cast_embed(title), view=view)
-        view.origin = interaction
+        view = CastView(title) if title.characters else None
+        await respond(interaction, embed=embeds.cast_embed(title), view=view)
 
     @app_commands.command(name="shouldiwatch", description="Should you watch it? Who it's for, and a verdict for you.")
     @app_commands.describe(title="The drama's title", looking_for="What you're in the mood for")
@@ -65,7 +57,7 @@ class DramasCog(commands.Cog):
         self, interaction: discord.Interaction, title: Title, looking_for: str | None = None
     ) -> None:
         answer = verdict.answer(title, looking_for) if looking_for else None
-        await respond(interaction, embed=rendering.verdict_embed(title, answer))
+        await respond(interaction, embed=embeds.verdict_embed(title, answer))
 
     @app_commands.command(name="spoilers", description="Spoilers in spoiler tags: ending, likes, dislikes, characters.")
     @app_commands.describe(
@@ -80,22 +72,19 @@ class DramasCog(commands.Cog):
         except ValueError:
             choices = ", ".join(s.value for s in Section)
             raise UserFacingError(f"Unknown section; choose one of: {choices}.") from None
-        if not rendering.has_section(title, part):
+        if not embeds.has_section(title, part):
             raise UserFacingError(
-                f"The catalog has nothing under “{rendering.SECTION_LABEL[part]}” for {plain(title.title, 200)} yet."
+                f"The catalog has nothing under “{SECTION_LABEL[part]}” for {plain(title.title, 200)} yet."
             )
-        await respond(interaction, embed=rendering.spoilers_embed(title, part), ephemeral=not share)
+        await respond(interaction, embed=embeds.spoilers_embed(title, part), ephemeral=not share)
 
     @characters.autocomplete("name")
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        typed = getattr(interaction.namespace, "title", None) or ""
         # The title as picked (an id) or typed; a typo gets the closest title's characters.
-        drama = self.catalog.find(typed) or next(
-            (self.catalog.get(i) for _, i in self.catalog.search(typed, limit=1, cutoff=SUGGEST_CUTOFF)), None
-        )
-        return autocomplete.character_choices(drama, current)
+        typed = getattr(interaction.namespace, "title", None) or ""
+        return character_choices(typed_title(self.catalog, typed), current)
 
 
 async def setup(bot: RamenBot) -> None:

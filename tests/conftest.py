@@ -33,7 +33,7 @@ def run_on(catalog: Catalog):
 
 @pytest_asyncio.fixture
 async def storage(tmp_path: Path):
-    from bot.storage import Storage
+    from bot.store import Storage
 
     store = await Storage.open(tmp_path / "ramen.sqlite3")
     try:

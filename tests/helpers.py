@@ -105,6 +105,7 @@ def make_interaction(
     interaction.namespace.__dict__.update(namespace or {})
     interaction.command = None
     interaction.client = client
+    interaction.is_expired.return_value = False
     return interaction
 
 

@@ -6,10 +6,10 @@ import re
 
 import discord
 
-from bot import limits
 from bot.client import RamenBot, intents
 from bot.config import Settings
-from bot.recommend import Recommender
+from bot.recommend.engine import Recommender
+from bot.ui import limits
 
 NAME_RE = re.compile(rf"^[-_'\w]{{1,{limits.COMMAND_NAME}}}$")
 

@@ -495,7 +495,8 @@ def test_import_csv_main_on_the_real_csv(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_plot_revealing_csv_tags_become_spoiler_tags(shared_csv: Path) -> None:
-    from bot.recommend import Recommender
+    from bot.recommend.engine import Recommender
+    from bot.recommend.filters import Filters
 
     catalog, _ = build_catalog(CATALOG_DIR, shared_csv)
     everywhere = [t.casefold() for d in catalog for t in d.tags]
@@ -505,11 +506,11 @@ def test_plot_revealing_csv_tags_become_spoiler_tags(shared_csv: Path) -> None:
     assert len(hidden) >= 140  # 146 rows of the shared CSV carry the tag "Death" (counted with csv.DictReader)
     recommender = Recommender(catalog)
     assert "death" not in {t.casefold() for t in recommender.tags}
-    assert recommender.recommend(tag="Death", limit=5) == []
+    assert recommender.recommend(filters=Filters(tag="Death"), limit=5) == []
 
 
 def test_long_titles_get_ids_that_fit_discords_choice_values(tmp_path: Path) -> None:
-    from bot.autocomplete import title_choices
+    from bot.ui.options import title_choices
 
     long_title = "The Very Long Title Of A Drama " * 5  # 155 characters
     path = _write(tmp_path, [HEADER, _row(title=long_title), _row(title=long_title, year="2022")])

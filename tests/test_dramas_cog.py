@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import discord
 import pytest
 
-from bot.autocomplete import DramaTitle
 from bot.catalog.index import UnknownTitle
-from bot.errors import UserFacingError, handle_app_command_error
-from bot.views import CastView, CharacterMenu
+from bot.ui.errors import UserFacingError, handle_app_command_error
+from bot.ui.options import DramaTitle
+from bot.ui.views import CastView, CharacterMenu
 from cogs.dramas import DramasCog
 from tests.helpers import invoke, make_interaction
 
@@ -174,7 +174,7 @@ async def test_drama_in_a_dm_has_no_server_score(cog):
 
 
 async def test_replies_never_exceed_discords_content_limit():
-    from bot.interactions import respond
+    from bot.ui.replies import respond
 
     inter = make_interaction()
     await respond(inter, content="x" * 5000, ephemeral=True)
@@ -183,7 +183,7 @@ async def test_replies_never_exceed_discords_content_limit():
 
 def test_unknown_character_message_fits_with_a_huge_cast():
     from bot.catalog.model import Character, Drama, Role
-    from bot.rendering import unknown_character
+    from bot.ui.messages import unknown_character
 
     drama = Drama(id="x", title="T" * 300, characters=tuple(Character("N" * 90 + str(i), Role.LEAD) for i in range(60)))
     assert len(unknown_character(drama, "z" * 500, ["N" * 200] * 3)) <= 2000

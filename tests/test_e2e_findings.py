@@ -10,13 +10,11 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from bot.errors import UserFacingError, message_for
-from bot.rendering import did_you_mean
-from bot.spoilers import plain, spoiler
+from bot.ui.errors import UserFacingError, message_for
+from bot.ui.markup import plain, spoiler
+from bot.ui.messages import did_you_mean
 from cogs.ratings import RatingsCog
 from tests.helpers import make_interaction
 
@@ -42,7 +40,7 @@ def test_did_you_mean_cannot_reverse_the_bots_own_words():
 
 @pytest.mark.parametrize("score", [0, 11, -3])
 async def test_rate_score_outside_range_is_the_members_mistake(catalog, storage, score):
-    cog = RatingsCog(SimpleNamespace(user=None), storage, catalog)  # type: ignore[arg-type]
+    cog = RatingsCog(storage, catalog)
     interaction = make_interaction()
     with pytest.raises(UserFacingError) as caught:
         await cog.rate.callback(cog, interaction, title="Run On", score=score)

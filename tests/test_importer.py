@@ -22,6 +22,7 @@ from bot.catalog.review_draft import Draft, parse_review
 from bot.catalog.review_text import ReviewError, read_review
 from bot.catalog.review_toml import to_toml
 from bot.catalog.toml_entries import load_drama_file, parse_drama
+from bot.ui.embeds import drama_embed
 from tests.conftest import CATALOG_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,10 +145,7 @@ def test_importer_run_on_round_trip(run_on_path: Path, tmp_path: Path) -> None:
 
 
 def assert_renders(drama) -> None:
-    rendering = pytest.importorskip("bot.rendering", reason="bot/rendering.py is not there yet")
-    if not hasattr(rendering, "drama_embed"):
-        pytest.skip("bot.rendering has no drama_embed yet")
-    embed = rendering.drama_embed(drama)
+    embed = drama_embed(drama)
     assert drama.title in (embed.title or "")
     assert len(embed) <= 6000
 

@@ -15,6 +15,7 @@ import pytest
 from discord import app_commands
 
 from bot.ratings.scores import RATING_EMOJI
+from cogs.rating_prompts import RatingPromptsCog
 from cogs.ratings import RatingsCog
 from tests.helpers import invoke, make_interaction
 
@@ -83,8 +84,13 @@ def fake_bot() -> FakeBot:
 
 
 @pytest.fixture
-def cog(fake_bot, storage, catalog) -> RatingsCog:
-    return RatingsCog(fake_bot, storage, catalog)  # type: ignore[arg-type]
+def cog(storage, catalog) -> RatingsCog:
+    return RatingsCog(storage, catalog)
+
+
+@pytest.fixture
+def prompts(fake_bot, storage) -> RatingPromptsCog:
+    return RatingPromptsCog(fake_bot, storage)  # type: ignore[arg-type]
 
 
 def payload(
@@ -149,51 +155,51 @@ async def test_rate_score_is_a_discord_range_1_to_10(cog):
     assert (param.min_value, param.max_value, param.required) == (1, 10, False)
 
 
-async def test_reaction_sequence_counts_exactly(cog, fake_bot, storage):
+async def test_reaction_sequence_counts_exactly(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
-    await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))  # alice 8
-    await cog.on_raw_reaction_add(payload(500, "6⃣", BOB))  # bob 6, keycap without U+FE0F
+    await prompts.on_raw_reaction_add(payload(500, "8️⃣", ALICE))  # alice 8
+    await prompts.on_raw_reaction_add(payload(500, "6⃣", BOB))  # bob 6, keycap without U+FE0F
     assert await score(storage) == (7.0, 2)  # (8 + 6) / 2
-    await cog.on_raw_reaction_add(payload(500, "🔟", ALICE))  # alice replaces 8 with 10
+    await prompts.on_raw_reaction_add(payload(500, "🔟", ALICE))  # alice replaces 8 with 10
     assert await score(storage) == (8.0, 2)  # (10 + 6) / 2
     assert fake_bot.messages[500].removed == [("8️⃣", ALICE)]  # her superseded reaction tidied
-    await cog.on_raw_reaction_remove(payload(500, "8️⃣", ALICE, add=False))  # removing the old one: no change
+    await prompts.on_raw_reaction_remove(payload(500, "8️⃣", ALICE, add=False))  # removing the old one: no change
     assert await score(storage) == (8.0, 2)
-    await cog.on_raw_reaction_remove(payload(500, "6️⃣", BOB, add=False))  # removing bob's current vote
+    await prompts.on_raw_reaction_remove(payload(500, "6️⃣", BOB, add=False))  # removing bob's current vote
     assert await score(storage) == (10.0, 1)  # only alice's 10 is left
-    await cog.on_raw_reaction_add(payload(500, "3️⃣", BOT_ID))  # the bot itself: ignored
-    await cog.on_raw_reaction_add(payload(500, "3️⃣", OTHER_BOT, member_bot=True))  # another bot: ignored
-    await cog.on_raw_reaction_add(payload(500, "👍", CAROL))  # not a keycap: ignored
-    await cog.on_raw_reaction_add(payload(500, "party", CAROL, custom_id=77))  # custom emoji: ignored
-    await cog.on_raw_reaction_add(payload(501, "5️⃣", CAROL))  # not a prompt: ignored
-    await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL, guild_id=OTHER_GUILD))  # forged guild: ignored
-    await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL, guild_id=None))  # a DM: ignored
+    await prompts.on_raw_reaction_add(payload(500, "3️⃣", BOT_ID))  # the bot itself: ignored
+    await prompts.on_raw_reaction_add(payload(500, "3️⃣", OTHER_BOT, member_bot=True))  # another bot: ignored
+    await prompts.on_raw_reaction_add(payload(500, "👍", CAROL))  # not a keycap: ignored
+    await prompts.on_raw_reaction_add(payload(500, "party", CAROL, custom_id=77))  # custom emoji: ignored
+    await prompts.on_raw_reaction_add(payload(501, "5️⃣", CAROL))  # not a prompt: ignored
+    await prompts.on_raw_reaction_add(payload(500, "5️⃣", CAROL, guild_id=OTHER_GUILD))  # forged guild: ignored
+    await prompts.on_raw_reaction_add(payload(500, "5️⃣", CAROL, guild_id=None))  # a DM: ignored
     assert await score(storage) == (10.0, 1)
 
 
-async def test_prompts_are_per_guild(cog, fake_bot, storage):
+async def test_prompts_are_per_guild(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot, 500, GUILD)
     await post_prompt(cog, fake_bot, 600, OTHER_GUILD)
-    await cog.on_raw_reaction_add(payload(500, "9️⃣", ALICE))
-    await cog.on_raw_reaction_add(payload(600, "2️⃣", ALICE, guild_id=OTHER_GUILD))
+    await prompts.on_raw_reaction_add(payload(500, "9️⃣", ALICE))
+    await prompts.on_raw_reaction_add(payload(600, "2️⃣", ALICE, guild_id=OTHER_GUILD))
     assert await score(storage, GUILD) == (9.0, 1)
     assert await score(storage, OTHER_GUILD) == (2.0, 1)
 
 
-async def test_vote_counts_when_the_bot_may_not_remove_reactions(cog, fake_bot, storage):
+async def test_vote_counts_when_the_bot_may_not_remove_reactions(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
     fake_bot.messages[500].forbid_remove = True
-    await cog.on_raw_reaction_add(payload(500, "4️⃣", ALICE))
-    await cog.on_raw_reaction_add(payload(500, "7️⃣", ALICE))
+    await prompts.on_raw_reaction_add(payload(500, "4️⃣", ALICE))
+    await prompts.on_raw_reaction_add(payload(500, "7️⃣", ALICE))
     assert await score(storage) == (7.0, 1)
-    await cog.on_raw_reaction_remove(payload(500, "4️⃣", ALICE, add=False))  # the old one, left in place
+    await prompts.on_raw_reaction_remove(payload(500, "4️⃣", ALICE, add=False))  # the old one, left in place
     assert await score(storage) == (7.0, 1)
 
 
-async def test_reconciliation_after_downtime(cog, fake_bot, storage):
+async def test_reconciliation_after_downtime(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
-    await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
-    await cog.on_raw_reaction_add(payload(500, "5️⃣", BOB))
+    await prompts.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
+    await prompts.on_raw_reaction_add(payload(500, "5️⃣", BOB))
     # While the bot was down: bob withdrew his 5, carol reacted 9, another bot reacted 1.
     fake_bot.messages[500].reactions = [
         FakeReaction("8️⃣", [BOT_ID, ALICE]),
@@ -202,27 +208,27 @@ async def test_reconciliation_after_downtime(cog, fake_bot, storage):
         FakeReaction("1️⃣", [BOT_ID, OTHER_BOT], bots={OTHER_BOT}),
         FakeReaction("👍", [BOB]),
     ]
-    changed = await cog.reconcile_recent()
+    changed = await prompts.reconcile_recent()
     assert changed == 2  # bob removed, carol added
     assert await score(storage) == (8.5, 2)  # (8 + 9) / 2
-    assert await cog.reconcile_recent() == 0  # a second run changes nothing
+    assert await prompts.reconcile_recent() == 0  # a second run changes nothing
     assert await score(storage) == (8.5, 2)
 
 
-async def test_reconciliation_forgets_a_deleted_prompt_but_keeps_its_votes(cog, fake_bot, storage):
+async def test_reconciliation_forgets_a_deleted_prompt_but_keeps_its_votes(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
-    await cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
+    await prompts.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
     del fake_bot.messages[500]  # the prompt message was deleted
-    assert await cog.reconcile_recent() == 0
+    assert await prompts.reconcile_recent() == 0
     assert await storage.prompt(500) is None
     assert await score(storage) == (8.0, 1)
 
 
-async def test_reconciliation_skips_prompts_older_than_30_days(cog, fake_bot, storage):
+async def test_reconciliation_skips_prompts_older_than_30_days(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
     fake_bot.messages[500].reactions = [FakeReaction("9️⃣", [CAROL])]
     later = discord.utils.utcnow() + dt.timedelta(days=31)
-    assert await cog.reconcile_recent(now=later) == 0
+    assert await prompts.reconcile_recent(now=later) == 0
     assert await score(storage) == (None, 0)
 
 
@@ -269,21 +275,22 @@ async def test_server_commands_refuse_dms(cog):
 
 
 async def test_vote_survives_closing_and_reopening_the_file(tmp_path, catalog, fake_bot):
-    from bot.storage import Storage
+    from bot.store import Storage
 
     path = tmp_path / "durable.sqlite3"
     async with await Storage.open(path) as store:
-        cog = RatingsCog(fake_bot, store, catalog)  # type: ignore[arg-type]
+        cog = RatingsCog(store, catalog)
+        prompts = RatingPromptsCog(fake_bot, store)  # type: ignore[arg-type]
         await post_prompt(cog, fake_bot)
-        await cog.on_raw_reaction_add(payload(500, "7️⃣", ALICE))
+        await prompts.on_raw_reaction_add(payload(500, "7️⃣", ALICE))
     async with await Storage.open(path) as store:
         s = await store.guild_score(GUILD, "run-on")
         assert (s.mean, s.count) == (7.0, 1)
 
 
-async def test_reconciliation_tidies_keycaps_that_no_longer_count(cog, fake_bot, storage):
+async def test_reconciliation_tidies_keycaps_that_no_longer_count(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
-    await cog.on_raw_reaction_add(payload(500, "9️⃣", ALICE))
+    await prompts.on_raw_reaction_add(payload(500, "9️⃣", ALICE))
     # While the bot was down: alice added 10 (her 9 stays), bob added 4 and 6.
     fake_bot.messages[500].reactions = [
         FakeReaction("9️⃣", [BOT_ID, ALICE]),
@@ -291,61 +298,61 @@ async def test_reconciliation_tidies_keycaps_that_no_longer_count(cog, fake_bot,
         FakeReaction("4️⃣", [BOT_ID, BOB]),
         FakeReaction("6⃣", [BOT_ID, BOB]),
     ]
-    await cog.reconcile_recent()
+    await prompts.reconcile_recent()
     assert await score(storage) == (8.0, 2)  # alice 10 (the new keycap), bob 6 (the highest): 16 / 2
     # alice's 9 is known to be older than her new 10, so it goes; bob's two new keycaps have no
     # known order, so both stay.
     assert fake_bot.messages[500].removed == [("9️⃣", ALICE)]
 
 
-async def test_reconciliation_without_manage_messages_still_counts(cog, fake_bot, storage):
+async def test_reconciliation_without_manage_messages_still_counts(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
     fake_bot.messages[500].forbid_remove = True
     fake_bot.messages[500].reactions = [FakeReaction("4️⃣", [BOB]), FakeReaction("6️⃣", [BOB])]
-    await cog.reconcile_recent()
+    await prompts.reconcile_recent()
     assert await score(storage) == (6.0, 1)
 
 
-async def test_two_quick_reactions_from_one_member_leave_one_vote_and_tidy_the_first(cog, fake_bot, storage):
+async def test_two_quick_reactions_from_one_member_leave_one_vote_and_tidy_the_first(cog, fake_bot, storage, prompts):
     import asyncio
 
     await post_prompt(cog, fake_bot)
     await asyncio.gather(
-        cog.on_raw_reaction_add(payload(500, "5️⃣", ALICE)), cog.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
+        prompts.on_raw_reaction_add(payload(500, "5️⃣", ALICE)), prompts.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
     )
     assert await score(storage) == (8.0, 1)  # the later click counts
     assert fake_bot.messages[500].removed == [("5️⃣", ALICE)]  # and the first keycap is tidied
 
 
-async def test_a_thousand_members_reacting_at_once_through_the_listener(cog, fake_bot, storage):
+async def test_a_thousand_members_reacting_at_once_through_the_listener(cog, fake_bot, storage, prompts):
     import asyncio
 
     await post_prompt(cog, fake_bot)
     scores = [1 + (member * 7) % 10 for member in range(1000)]  # each score 1..10 exactly 100 times
     await asyncio.gather(
-        *(cog.on_raw_reaction_add(payload(500, RATING_EMOJI[s - 1], 10_000 + m)) for m, s in enumerate(scores))
+        *(prompts.on_raw_reaction_add(payload(500, RATING_EMOJI[s - 1], 10_000 + m)) for m, s in enumerate(scores))
     )
     assert await score(storage) == (5.5, 1000)  # (1 + 2 + … + 10) · 100 / 1000 = 5.5
 
 
-async def test_removing_a_reaction_only_withdraws_a_vote_cast_through_that_prompt(cog, fake_bot, storage):
+async def test_removing_a_reaction_only_withdraws_a_vote_cast_through_that_prompt(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot, 500)
     await post_prompt(cog, fake_bot, 600)  # a second prompt for the same drama
-    await cog.on_raw_reaction_add(payload(500, "8️⃣", BOB))
-    await cog.on_raw_reaction_add(payload(600, "8️⃣", BOB))  # same score, now through prompt 600
-    await cog.on_raw_reaction_remove(payload(500, "8️⃣", BOB, add=False))
+    await prompts.on_raw_reaction_add(payload(500, "8️⃣", BOB))
+    await prompts.on_raw_reaction_add(payload(600, "8️⃣", BOB))  # same score, now through prompt 600
+    await prompts.on_raw_reaction_remove(payload(500, "8️⃣", BOB, add=False))
     assert await score(storage) == (8.0, 1)  # his 8 on prompt 600 still counts
-    await cog.on_raw_reaction_add(payload(500, "5️⃣", CAROL))
+    await prompts.on_raw_reaction_add(payload(500, "5️⃣", CAROL))
     await invoke(cog.rate, make_interaction(user_id=CAROL), title="Run On", score=5)
-    await cog.on_raw_reaction_remove(payload(500, "5️⃣", CAROL, add=False))
+    await prompts.on_raw_reaction_remove(payload(500, "5️⃣", CAROL, add=False))
     assert await score(storage) == (6.5, 2)  # carol's /rate 5 stays: (8 + 5) / 2
 
 
-async def test_reconciliation_leaves_reactions_alone_when_the_last_click_is_unknowable(cog, fake_bot, storage):
+async def test_reconciliation_leaves_reactions_alone_when_the_last_click_is_unknowable(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
     # While the bot was down carol, who had no vote, clicked 9 and then 3: REST gives no order.
     fake_bot.messages[500].reactions = [FakeReaction("9️⃣", [BOT_ID, CAROL]), FakeReaction("3️⃣", [BOT_ID, CAROL])]
-    await cog.reconcile_recent()
+    await prompts.reconcile_recent()
     assert await score(storage) == (9.0, 1)  # the store's documented rule: the highest new keycap
     assert fake_bot.messages[500].removed == []  # but neither of her reactions is taken away
 

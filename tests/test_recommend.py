@@ -12,27 +12,27 @@ from pathlib import Path
 
 import pytest
 
-from bot import limits
 from bot.catalog.assemble import build_catalog
 from bot.catalog.index import Catalog
 from bot.catalog.model import Drama, Review, normalize
+from bot.catalog.vocabulary import matching_terms
 from bot.config import PROJECT_ROOT
-from bot.errors import UserFacingError, handle_app_command_error
-from bot.recommend import (
+from bot.recommend.engine import (
     PAGE_SIZE,
     QUALITY_PRIOR,
     SIMILARITY_WEIGHT,
-    Filters,
+    NothingToRecommend,
     Recommender,
     base_quality,
-    first_emptying_filter,
-    matching_terms,
-    no_match_message,
     quality,
     stand_in_likes,
 )
-from bot.rendering import recommend_embed
-from bot.views import RecommendPager
+from bot.recommend.filters import Filters, first_emptying_filter
+from bot.ui import limits
+from bot.ui.errors import handle_app_command_error
+from bot.ui.messages import no_match_message, reason_line
+from bot.ui.rating_embeds import recommend_embed
+from bot.ui.views import RecommendPager
 from cogs.recommend import MAX_RESULTS, RecommendCog
 from tests.helpers import invoke, make_interaction
 
@@ -90,8 +90,8 @@ def test_recommend_ranks_toy_shows_by_cosine_and_skips_unrelated_ones(toy):
     # No scores at all: quality is the prior, 0.6, so score = 0.7 · cos + 0.3 · 0.6 = 0.727686 for B.
     assert results[0].score == pytest.approx(SIMILARITY_WEIGHT * 0.782408 + (1 - SIMILARITY_WEIGHT) * 0.6, abs=1e-6)
     assert results[0].shared_tags == ("Sports",)  # as B spells it; "healing" is A's alone
-    assert results[0].reason == "shared tags: Sports"
-    assert results[1].reason == "shared tags: healing"
+    assert reason_line(results[0]) == "shared tags: Sports"
+    assert reason_line(results[1]) == "shared tags: healing"
 
 
 def test_recommend_two_likes_sum_their_vectors(toy):
@@ -128,7 +128,7 @@ def test_recommend_without_likes_ranks_by_quality_with_ties_by_title():
     assert [r.drama.id for r in results] == ["m", "a", "z"]  # 0.9, then the 0.8 tie by folded title
     # 40 votes of 10 for Zulu: quality (5 · 0.8 + 40 · 1.0) / 45 = 0.978.
     server = Recommender(dramas).recommend(server_scores={"z": (10.0, 40)})
-    assert server[0].drama.id == "z" and server[0].reason == "members here rate it 10.0 (40 votes)"
+    assert server[0].drama.id == "z" and reason_line(server[0]) == "members here rate it 10.0 (40 votes)"
     assert server[0].score == pytest.approx(44 / 45)
 
 
@@ -201,17 +201,17 @@ def test_like_run_on_returns_shows_sharing_its_tags_never_run_on(big):
     assert "run-on" not in {r.drama.id for r in results}
     for r in results[:20]:
         assert _folded(r.drama.tags) & _folded(run_on.tags), r.drama.title
-        assert r.reason.startswith("shared tags: ")
+        assert reason_line(r).startswith("shared tags: ")
     for r in results:
         # The explanation names only tags (or, lacking those, genres) both shows really carry.
         assert _folded(r.shared_tags) == _folded(r.drama.tags) & _folded(run_on.tags)
         if r.shared_tags:
-            named = r.reason.removeprefix("shared tags: ").split(", ")
-            assert r.reason.startswith("shared tags: ") and set(named) <= set(r.drama.tags)
+            named = reason_line(r).removeprefix("shared tags: ").split(", ")
+            assert reason_line(r).startswith("shared tags: ") and set(named) <= set(r.drama.tags)
             assert _folded(named) <= _folded(run_on.tags)
         else:
-            named = r.reason.removeprefix("same genres: ").split(", ")
-            assert r.reason.startswith("same genres: ") and set(named) <= set(r.drama.genres)
+            named = reason_line(r).removeprefix("same genres: ").split(", ")
+            assert reason_line(r).startswith("same genres: ") and set(named) <= set(r.drama.genres)
             assert _folded(named) <= _folded(run_on.genres)
     scores = [r.score for r in results]
     assert scores == sorted(scores, reverse=True)
@@ -230,7 +230,7 @@ def test_like_run_on_returns_shows_sharing_its_tags_never_run_on(big):
 def test_each_filter_holds_for_every_result(big, like, name, value):
     catalog, engine = big
     likes = [catalog.get(like)] if like else []
-    results = engine.recommend(likes, **{name: value})
+    results = engine.recommend(likes, filters=Filters(**{name: value}))
     assert results
     for r in results:
         d = r.drama
@@ -247,7 +247,7 @@ def test_each_filter_holds_for_every_result(big, like, name, value):
 def test_all_filters_together_hold(big):
     catalog, engine = big
     results = engine.recommend(
-        [catalog.get("run-on")], genre="Romance", tag="healing", max_episodes=16, platform="Netflix"
+        [catalog.get("run-on")], filters=Filters(genre="Romance", tag="healing", max_episodes=16, platform="Netflix")
     )
     assert results
     f = Filters("Romance", "healing", 16, "Netflix")
@@ -344,7 +344,7 @@ async def test_cog_without_options_or_ratings_shows_the_best_rated(cog, storage)
     # Community 9.2 and one 10 here: (5 · 0.92 + 1 · 1.0) / 6 = 0.9333, above every 9.2 or less.
     assert top.drama.id == "move-to-heaven" and top.score == pytest.approx(0.933333, abs=1e-6)
     assert top.server == (10.0, 1)  # one vote of 10: plain mean 10.0
-    assert top.reason == "members here rate it 10.0 (1 vote)"
+    assert reason_line(top) == "members here rate it 10.0 (1 vote)"
     assert "here 10.0/10 (1 vote)" in sent.embed.fields[0].value
 
 
@@ -357,8 +357,9 @@ async def test_cog_works_in_a_dm_without_server_scores(cog):
 
 async def test_cog_no_match_says_which_filter_emptied_the_list(cog):
     inter = make_interaction()
-    with pytest.raises(UserFacingError) as info:
+    with pytest.raises(NothingToRecommend) as info:
         await invoke(cog.recommend, inter, tag="Strong Female Lead", max_episodes=1, platform="Netflix")
+    assert info.value.emptied_by == "max_episodes"
     await handle_app_command_error(inter, info.value)
     [sent] = inter.sent
     assert sent.ephemeral

@@ -7,7 +7,6 @@ import re
 import discord
 import pytest
 
-from bot import limits
 from bot.catalog.model import (
     Audience,
     AudienceNote,
@@ -22,17 +21,10 @@ from bot.catalog.model import (
     SpoilerLevel,
 )
 from bot.catalog.verdict import answer
-from bot.rendering import (
-    EmbedDraft,
-    Section,
-    cast_embed,
-    character_embed,
-    did_you_mean,
-    drama_embed,
-    spoilers_embed,
-    verdict_embed,
-)
-from bot.spoilers import md
+from bot.ui import limits
+from bot.ui.embeds import EmbedDraft, Section, cast_embed, character_embed, drama_embed, spoilers_embed, verdict_embed
+from bot.ui.markup import md
+from bot.ui.messages import did_you_mean
 
 SPOILER_RE = re.compile(r"\|\|(.+?)(?<!\\)\|\|", re.S)
 S, X = SpoilerLevel.SAFE, SpoilerLevel.SPOILER
@@ -131,7 +123,7 @@ def test_rendering_spoilers_embed_wraps_every_fact(run_on):
 
 
 def test_rendering_drama_embed_shows_the_facts(run_on):
-    from bot.storage import GuildScore
+    from bot.store import GuildScore
 
     embed = drama_embed(run_on, GuildScore("run-on", count=0, total=0))
     fields = {f.name: f.value for f in embed.fields}
@@ -213,7 +205,7 @@ def test_rendering_spoiler_tags_only_inside_spoiler_markup():
 def test_rendering_my_ratings_says_how_many_are_not_shown():
     from types import SimpleNamespace
 
-    from bot.rendering import my_ratings_embed
+    from bot.ui.rating_embeds import my_ratings_embed
 
     votes = [(f"Show {i} " + "x" * 40, SimpleNamespace(drama_id=f"s{i}", score=1 + i % 10)) for i in range(300)]
     embed = my_ratings_embed("alice", votes)
@@ -223,6 +215,6 @@ def test_rendering_my_ratings_says_how_many_are_not_shown():
 
 
 def test_rendering_mention_markup_is_shown_as_typed():
-    from bot.spoilers import plain
+    from bot.ui.markup import plain
 
     assert plain("<@123> <t:0:R> </rate:1> <#5> <:e:1> I <3 u") == r"\<@123> \<t:0:R> \</rate:1> \<#5> \<:e:1> I <3 u"

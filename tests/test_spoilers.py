@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.catalog.model import EndingFact, Fact, SpoilerLevel
-from bot.spoilers import Markup, concat, fact_markup, md, plain, spoiler
+from bot.ui.markup import Markup, concat, fact_markup, md, plain, spoiler
 
 
 def test_spoiler_wraps_escaped_text():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.ratings.scores import score_for_emoji
-from bot.storage import (
+from bot.store import (
     GuildScore,
     Migration,
     RatingPrompt,
@@ -23,7 +23,6 @@ from bot.storage import (
 
 GUILD, OTHER_GUILD = 100, 200
 CHANNEL = 300
-BOT = 999
 RUN_ON, HYENA = "run-on", "hyena"
 START = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -50,25 +49,14 @@ async def storage(db_path: Path):
         yield store
 
 
-# What the cog's raw reaction listeners do, minus Discord: guard clauses, then one storage call.
-# (tests/test_ratings_cog.py drives the real listeners; these keep the storage tests self-contained.)
-async def _reaction(storage: Storage, message_id: int, emoji: str, user_id: int, *, add: bool) -> None:
-    score = score_for_emoji(emoji)
-    prompt = await storage.prompt(message_id)
-    if user_id == BOT or score is None or prompt is None:
-        return
-    if add:
-        await storage.record_vote(prompt.guild_id, prompt.drama_id, user_id, score, prompt_message_id=message_id)
-    else:
-        await storage.withdraw_vote(prompt.guild_id, prompt.drama_id, user_id, score, prompt_message_id=message_id)
+# A keycap added to or removed from a message, as the listeners pass it on (their guard clauses,
+# bots and foreign emoji, are tested with the real listeners in tests/cogs/).
+async def react(storage: Storage, message_id: int, emoji: str, user_id: int, *, guild_id: int = GUILD) -> None:
+    await storage.record_reaction(guild_id, message_id, user_id, score_for_emoji(emoji))
 
 
-async def react(storage: Storage, message_id: int, emoji: str, user_id: int) -> None:
-    await _reaction(storage, message_id, emoji, user_id, add=True)
-
-
-async def unreact(storage: Storage, message_id: int, emoji: str, user_id: int) -> None:
-    await _reaction(storage, message_id, emoji, user_id, add=False)
+async def unreact(storage: Storage, message_id: int, emoji: str, user_id: int, *, guild_id: int = GUILD) -> None:
+    await storage.withdraw_reaction(guild_id, message_id, user_id, score_for_emoji(emoji))
 
 
 def histogram(**counts: int) -> tuple[int, ...]:
@@ -118,8 +106,6 @@ async def test_storage_reaction_sequence_counts(storage: Storage):
 
     await react(storage, 1, "8️⃣", 11)  # alice votes 8
     await react(storage, 1, "6⃣", 12)  # bob votes 6, keycap without the variation selector
-    await react(storage, 1, "🔟", BOT)  # the bot's own reactions never count
-    await react(storage, 1, "👍", 13)  # a foreign emoji never counts
     score = await storage.guild_score(GUILD, RUN_ON)
     assert (score.count, score.total, score.mean) == (2, 14, 7.0)
     assert score.histogram == histogram(s6=1, s8=1)
@@ -153,8 +139,8 @@ async def test_storage_guilds_and_dramas_are_isolated(storage: Storage):
     await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
     await storage.add_prompt(2, OTHER_GUILD, CHANNEL, RUN_ON)
     await react(storage, 1, "9️⃣", 11)
-    await react(storage, 2, "2️⃣", 11)  # the same member, another server's prompt
-    await react(storage, 2, "3️⃣", 12)
+    await react(storage, 2, "2️⃣", 11, guild_id=OTHER_GUILD)  # the same member, another server's prompt
+    await react(storage, 2, "3️⃣", 12, guild_id=OTHER_GUILD)
     await storage.record_vote(GUILD, HYENA, 11, 1)
 
     ours = await storage.guild_score(GUILD, RUN_ON)
@@ -298,7 +284,7 @@ async def test_storage_reconcile_one_prompt_leaves_other_guilds_alone(storage: S
     ours = await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
     await storage.add_prompt(2, OTHER_GUILD, CHANNEL, RUN_ON)
     await react(storage, 1, "6️⃣", 11)
-    await react(storage, 2, "9️⃣", 11)
+    await react(storage, 2, "9️⃣", 11, guild_id=OTHER_GUILD)
     assert await storage.reconcile_prompt(ours, {}) == ReconcileResult(removed=1)
     assert (await storage.guild_score(GUILD, RUN_ON)).count == 0
     assert (await storage.member_vote(OTHER_GUILD, RUN_ON, 11)).score == 9
@@ -567,3 +553,25 @@ async def test_storage_close_waits_for_queued_votes(db_path: Path):
     await asyncio.gather(*tasks)
     async with await Storage.open(db_path) as reopened:
         assert (await reopened.guild_score(GUILD, RUN_ON)).count == 200
+
+
+async def test_storage_record_reaction_returns_the_score_it_superseded_on_that_prompt(storage: Storage):
+    await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
+    await storage.add_prompt(2, GUILD, CHANNEL, RUN_ON)
+    assert await storage.record_reaction(GUILD, 1, 11, 8) is None  # a first vote supersedes nothing
+    assert await storage.record_reaction(GUILD, 1, 11, 10) == 8  # the 8 keycap on prompt 1 is now redundant
+    assert await storage.record_reaction(GUILD, 1, 11, 10) is None  # the same score again
+    assert await storage.record_reaction(GUILD, 2, 11, 3) is None  # the 10 was cast through prompt 1
+    await storage.record_vote(GUILD, RUN_ON, 11, 5)  # /rate
+    assert await storage.record_reaction(GUILD, 2, 11, 4) is None  # the 5 came from /rate: no keycap to tidy
+    assert (await storage.member_vote(GUILD, RUN_ON, 11)).score == 4
+
+
+async def test_storage_reactions_on_other_messages_or_guilds_write_nothing(storage: Storage):
+    await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
+    assert await storage.record_reaction(GUILD, 99, 11, 8) is None  # not a prompt
+    assert await storage.record_reaction(OTHER_GUILD, 1, 11, 8) is None  # a prompt of another guild
+    assert await storage.withdraw_reaction(OTHER_GUILD, 1, 11, 8) is False
+    assert (await storage.guild_score(GUILD, RUN_ON)).count == 0
+    assert (await storage.guild_score(OTHER_GUILD, RUN_ON)).count == 0
+    assert await storage.seen_keycaps(1) == {}

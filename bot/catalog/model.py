@@ -196,7 +196,7 @@ class Drama:
 
     @property
     def is_unedited_draft(self) -> bool:
-        """Whether story text still holds the importer's "TODO:" placeholders (`bot.importer`)."""
+        """Whether story text still holds the importer's "TODO:" placeholders (`bot.catalog.review_draft`)."""
         texts = [f.text for f in self.premise] + [f.text for f in self.ending]
         texts += [f.text for c in self.characters for f in c.facts] + [i.text for i in (*self.liked, *self.disliked)]
         if self.audience:

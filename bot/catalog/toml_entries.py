@@ -50,7 +50,7 @@ def load_entries(directory: Path) -> list[Drama]:
 
 
 def load_catalog(directory: Path) -> Catalog:
-    """A catalog of the TOML entries in `directory` alone (no CSV, see `bot.csv_catalog.build_catalog`).
+    """A catalog of the TOML entries in `directory` alone (no CSV, see `bot.catalog.assemble.build_catalog`).
 
     Raises:
         CatalogError: as `load_entries`, or the folder has no entry, or two entries share an id.

@@ -1,7 +1,7 @@
-"""Pure embed builders: catalog data in, `discord.Embed` out. No I/O, no Discord connection.
+"""Pure embed builders: catalog data in, `discord.Embed` out; /drama, /characters, /shouldiwatch, /spoilers.
 
 Every limit Discord enforces is applied here, in `EmbedDraft`. Descriptions and field values
-accept only `Markup` from `bot.spoilers`, so spoiler text reaches an embed through the one
+accept only `Markup` from `bot.ui.markup`, so spoiler text reaches an embed through the one
 spoiler formatter and only where Discord renders it; titles, field names and footers are
 escaped plain text and never carry a spoiler fact.
 """
@@ -16,14 +16,13 @@ from typing import Protocol
 
 import discord
 
-from bot import limits
-from bot.catalog.model import Character, Drama, Fit, Role
+from bot.catalog.model import Character, Drama, Fit
 from bot.catalog.verdict import Answer
 from bot.catalog.vocabulary import LOOKING_FOR
-from bot.ratings.scores import one_decimal
-from bot.spoilers import ELLIPSIS, Markup, concat, fact_markup, md, plain, spoiler
+from bot.ratings.scores import BOWL, MAX_SCORE, one_decimal
+from bot.ui import limits
+from bot.ui.markup import ELLIPSIS, Markup, concat, fact_markup, md, plain, spoiler
 
-BOWL = "🍜"
 COLOUR = discord.Colour(0xE8A33D)  # broth
 SPOILER_COLOUR = discord.Colour(0x2B2D31)
 FIT_LABEL = {Fit.YES: "✅ Yes", Fit.MAYBE: "🤔 Maybe", Fit.NO: "🙅 Probably not"}
@@ -47,7 +46,7 @@ SECTION_LABEL = {
 
 
 class ScoreSummary(Protocol):
-    """A server's ramen score for one drama (`bot.storage.GuildScore` fits)."""
+    """A server's ramen score for one drama (`bot.store.GuildScore` fits)."""
 
     @property
     def mean(self) -> float | None: ...
@@ -115,7 +114,7 @@ class EmbedDraft:
 def _checked(lines: Iterable[Markup]) -> Iterable[Markup]:
     for line in lines:
         if not isinstance(line, Markup):
-            raise TypeError(f"embed text must come through bot.spoilers, got bare str {line!r}")
+            raise TypeError(f"embed text must come through bot.ui.markup, got bare str {line!r}")
         yield line
 
 
@@ -141,7 +140,7 @@ def _cut(text: str, limit: int) -> str:
 
 def bowls(score: int) -> str:
     """`score` ramen bowls as emoji, e.g. bowls(3) == "🍜🍜🍜"."""
-    return BOWL * max(0, min(10, score))
+    return BOWL * max(0, min(MAX_SCORE, score))
 
 
 def format_dates(start: dt.date | None, end: dt.date | None) -> str | None:
@@ -235,10 +234,6 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
 # --------------------------------------------------------------------------- /characters
 
 
-def _role_label(character: Character) -> str:
-    return "Lead" if character.role is Role.LEAD else "Supporting"
-
-
 def cast_embed(drama: Drama) -> discord.Embed:
     """The cast at a glance: one field per character (name, actor, role, first safe fact)."""
     draft = EmbedDraft(f"Characters of {drama.title}")
@@ -262,7 +257,7 @@ def cast_embed(drama: Drama) -> discord.Embed:
 
 
 def _actor_line(character: Character) -> Markup:
-    role = md(f"*{_role_label(character)}*")
+    role = md(f"*{character.role.label}*")
     if character.actor:
         return concat(role, md(" · played by "), plain(character.actor, 200))
     return concat(role, md(" · actor not listed"))
@@ -275,7 +270,7 @@ def character_embed(drama: Drama, character: Character) -> discord.Embed:
     if not character.facts:
         draft.describe(md("No details in the catalog yet."))
     draft.add_field("Played by", [plain(character.actor, 200) if character.actor else md("not listed")], inline=True)
-    draft.add_field("Role", [md(_role_label(character))], inline=True)
+    draft.add_field("Role", [md(character.role.label)], inline=True)
     if character.aliases:
         draft.add_field("Also called", [listing(character.aliases)], inline=True)
     if character.spoiler_facts:
@@ -349,236 +344,3 @@ def has_section(drama: Drama, section: Section) -> bool:
             Section.CHARACTERS: [c for c in drama.characters if c.spoiler_facts],
         }[section]
     )
-
-
-# --------------------------------------------------------------------------- ratings
-
-
-class ServerScore(ScoreSummary, Protocol):
-    """A guild's votes for one drama with its 1..10 histogram (`bot.storage.GuildScore` fits)."""
-
-    @property
-    def histogram(self) -> tuple[int, ...]: ...
-
-
-class ChartRow(Protocol):
-    """One line of a guild's chart (`bot.storage.RankedScore` fits)."""
-
-    @property
-    def rank(self) -> int: ...
-
-    @property
-    def drama_id(self) -> str: ...
-
-    @property
-    def count(self) -> int: ...
-
-    @property
-    def mean(self) -> float: ...
-
-    @property
-    def weighted_mean(self) -> float: ...
-
-
-class MemberVote(Protocol):
-    """One of a member's votes (`bot.storage.Vote` fits)."""
-
-    @property
-    def drama_id(self) -> str: ...
-
-    @property
-    def score(self) -> int: ...
-
-
-def votes_word(count: int) -> str:
-    """ "1 vote" / "n votes"."""
-    return "1 vote" if count == 1 else f"{count} votes"
-
-
-def rating_prompt_embed(drama: Drama, keycaps: Sequence[str]) -> discord.Embed:
-    """The public "Rate <title>" message members react on with the keycaps (1️⃣ … 🔟)."""
-    draft = EmbedDraft(f"Rate {drama_title(drama)}")
-    draft.describe(
-        md(f"React with {keycaps[0]} … {keycaps[-1]} to give it 1 to 10 ramen bowls."),
-        md("One vote per member: a new number replaces your old one; remove your reaction to withdraw it."),
-    )
-    draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
-    draft.footer = "Votes count for this server only · /ratings to see the result"
-    return draft.build()
-
-
-def histogram_lines(histogram: Sequence[int], width: int = 12) -> list[Markup]:
-    """One line per score from 10 down to 1: score, a bar scaled to the largest count, the count."""
-    most = max(histogram, default=0)
-    lines = []
-    for score in range(len(histogram), 0, -1):
-        count = histogram[score - 1]
-        bar = "█" * (round(width * count / most) if most else 0)
-        lines.append(md(f"`{score:>2}` {BOWL} `{bar:<{width}}` {count}"))
-    return lines
-
-
-def ratings_embed(drama: Drama, score: ServerScore) -> discord.Embed:
-    """`/ratings title`: the server's mean to one decimal, vote count, histogram, reviewer's score."""
-    draft = EmbedDraft(f"{drama_title(drama)}: this server's ramen")
-    if score.count and score.mean is not None:
-        draft.describe(md(f"**{one_decimal(score.mean)}/10** from {votes_word(score.count)}"))
-        draft.add_field("Votes by bowls", histogram_lines(score.histogram))
-    else:
-        draft.describe(md("No votes yet in this server: `/rate` posts a prompt to react on."))
-    draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
-    return draft.build()
-
-
-def chart_embed(
-    rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prior_weight: float, min_votes: int
-) -> discord.Embed:
-    """`/ratings` with no title: the server's top dramas by damped (Bayesian) mean.
-
-    Args:
-        rows: (display title, chart row) pairs, best first.
-        prior_mean, prior_weight: the prior m and its weight C in (C·m + Σ scores) / (C + n).
-        min_votes: the fewest votes a drama needs to be listed.
-    """
-    draft = EmbedDraft("This server's top dramas")
-    if rows:
-        draft.describe(
-            *(
-                concat(
-                    md(f"**{row.rank}.** "),
-                    plain(title, 150),
-                    md(
-                        f" · **{one_decimal(row.weighted_mean)}** "
-                        f"(mean {one_decimal(row.mean)}, {votes_word(row.count)})"
-                    ),
-                )
-                for title, row in rows
-            )
-        )
-    else:
-        draft.describe(md("No votes yet in this server: `/rate` posts a prompt to react on."))
-    draft.add_field(
-        "How the chart ranks",
-        [
-            md(
-                f"By damped mean: ({prior_weight:g} × {prior_mean:g} + sum of votes) ÷ ({prior_weight:g} + votes), "
-                f"so a lone 10 cannot top the chart. Prior {prior_mean:g} bowls counted as {prior_weight:g} votes; "
-                f"at least {min_votes} vote{'s' if min_votes != 1 else ''} to be listed."
-            )
-        ],
-    )
-    return draft.build()
-
-
-MY_RATINGS_SHOWN = 40  # votes listed by /myratings (newest first); 40 long lines fit in 4096 characters
-
-
-def my_ratings_embed(member_name: str, votes: Sequence[tuple[str, MemberVote]]) -> discord.Embed:
-    """`/myratings`: the member's own votes in this server, as (title, vote) pairs."""
-    draft = EmbedDraft(f"{member_name}'s ramen ratings")
-    if votes:
-        draft.describe(
-            *(
-                concat(plain(title, 150), md(f" · {vote.score}/10 {bowls(vote.score)}"))
-                for title, vote in votes[:MY_RATINGS_SHOWN]
-            )
-        )
-        if len(votes) > MY_RATINGS_SHOWN:
-            draft.footer = f"{len(votes)} votes in all; the newest {MY_RATINGS_SHOWN} are shown"
-    else:
-        draft.describe(md("You haven't rated anything here yet: `/rate` a drama, or react to a rating prompt."))
-    return draft.build()
-
-
-def vote_ack(drama: Drama, score: int, server: ScoreSummary) -> str:
-    """The ephemeral answer to `/rate title score` (content, ≤ 2000 chars)."""
-    average = "no votes"
-    if server.mean is not None:
-        average = f"{one_decimal(server.mean)}/10 from {votes_word(server.count)}"
-    return f"Counted: **{score}/10** {bowls(score)} for **{plain(drama.title, 200)}**. Server average now {average}."
-
-
-# --------------------------------------------------------------------------- messages
-
-
-def unknown_character(drama: Drama, name: str, suggestions: Sequence[str]) -> str:
-    """Content for an unknown `/characters name:`: closest names, then the cast (≤ 2000 chars)."""
-    hint = f" Did you mean {' or '.join(f'**{plain(n, 100)}**' for n in suggestions[:3])}?" if suggestions else ""
-    known = ", ".join(c.name for c in drama.characters) or "none yet"
-    return (
-        f"{plain(drama.title, 200)} has no character called “{plain(name, 100)}”.{hint} "
-        f"Characters: {plain(known, 1000)}."
-    )
-
-
-def did_you_mean(query: str, suggestions: Sequence[str]) -> str:
-    """Content for an unknown title: 'No drama called “…”; did you mean …?' (≤ 2000 chars)."""
-    shown = plain(query, 200)
-    if suggestions:
-        options = " or ".join(f"**{plain(s, 120)}**" for s in suggestions[:3])
-        return f"No drama called “{shown}”; did you mean {options}?"
-    return f"No drama called “{shown}”. Start typing a title and pick one from the list."
-
-
-# --------------------------------------------------------------------------- /recommend
-
-
-class RecommendedShow(Protocol):
-    """One recommendation (`bot.recommend.Recommendation` fits)."""
-
-    @property
-    def drama(self) -> Drama: ...
-
-    @property
-    def reason(self) -> str: ...
-
-    @property
-    def server(self) -> tuple[float, int] | None: ...
-
-    @property
-    def server_mean(self) -> float | None: ...
-
-
-def recommendation_lines(result: RecommendedShow) -> list[Markup]:
-    """A recommendation's field value: the reason, then episodes and where to watch, then the scores."""
-    drama = result.drama
-    lines = [plain(result.reason, 300)]
-    facts: list[Markup] = []
-    if drama.episodes:
-        facts.append(md(f"{drama.episodes} episode{'s' if drama.episodes != 1 else ''}"))
-    where = drama.platforms or drama.network
-    if where:
-        facts.append(listing(where[:3], 200))
-    if facts:
-        lines.append(concat(*facts, sep=" · "))
-    scores: list[Markup] = []
-    if drama.review is not None:
-        scores.append(md(f"{BOWL} reviewer {drama.review.ramen}/10"))
-    if result.server is not None and result.server_mean is not None:
-        count = result.server[1]
-        scores.append(md(f"here {one_decimal(result.server_mean)}/10 ({votes_word(count)})"))
-    if drama.community_score is not None:
-        scores.append(md(f"community {one_decimal(drama.community_score)}/10"))
-    lines.append(concat(*scores, sep=" · ") if scores else md("no scores yet"))
-    return lines
-
-
-def recommend_embed(
-    results_page: Sequence[RecommendedShow], page: int, pages: int, heading: str, *, per_page: int = 5
-) -> discord.Embed:
-    """One page of `/recommend`: a field per show, "n. Title (year)" over its reason, facts and scores.
-
-    Args:
-        results_page: this page's recommendations, best first (at most `per_page`).
-        page, pages: this page's number (1-based) and the page count, shown in the footer.
-        heading: the embed's title (plain text: why these shows, which filters).
-        per_page: page size, for numbering the shows across pages (`bot.recommend.PAGE_SIZE`).
-    """
-    draft = EmbedDraft(heading)
-    first = (page - 1) * per_page + 1
-    for number, result in enumerate(results_page, start=first):
-        draft.add_field(f"{number}. {drama_title(result.drama)}", recommendation_lines(result))
-    if not results_page:
-        draft.describe(md("Nothing to recommend on this page."))
-    draft.footer = f"Page {page}/{pages} · /drama <title> for the details"
-    return draft.build()

@@ -1,13 +1,17 @@
-"""Autocomplete choices for app command options, within Discord's limits (≤ 25, names ≤ 100)."""
+"""App command options: the title transformer, autocomplete and fixed choices, within Discord's limits
+(≤ 25 choices, names ≤ 100)."""
 
 from __future__ import annotations
 
 import discord
 from discord import app_commands
 
-from bot import limits
-from bot.catalog.index import Catalog
+from bot.catalog.index import SUGGEST_CUTOFF, Catalog
 from bot.catalog.model import Drama
+from bot.catalog.vocabulary import LOOKING_FOR, matching_terms
+from bot.ui import limits
+from bot.ui.embeds import SECTION_LABEL, Section
+from bot.ui.replies import ramen
 
 TITLE_CUTOFF = 50  # rapidfuzz score (0-100) below which a title is not offered
 TITLE_MARGIN = 25  # nor one this far below the best match (keeps typo matches, drops noise)
@@ -44,19 +48,38 @@ def character_choices(drama: Drama | None, current: str) -> list[app_commands.Ch
 class DramaTitle(app_commands.Transformer):
     """A `title` option: typo-tolerant autocomplete, and the typed or picked value resolved to a Drama.
 
-    The catalog comes from the bot (`interaction.client.catalog`). An unknown title raises
-    `bot.catalog.UnknownTitle`, which discord.py wraps in `TransformerError`; the one error
+    The catalog comes from the bot (`ramen(interaction).catalog`). An unknown title raises
+    `bot.catalog.index.UnknownTitle`, which discord.py wraps in `TransformerError`; the one error
     handler answers it with an ephemeral "did you mean".
     """
 
     async def transform(self, interaction: discord.Interaction, value: str) -> Drama:
-        return interaction.client.catalog.resolve(value)  # type: ignore[attr-defined]
+        return ramen(interaction).catalog.resolve(value)
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
-        return title_choices(interaction.client.catalog, value)  # type: ignore[attr-defined]
+        return title_choices(ramen(interaction).catalog, value)
 
 
 Title = app_commands.Transform[Drama, DramaTitle]
 """Annotation for a title option: `title: Title` gives the callback a resolved `Drama`."""
+
+
+LOOKING_FOR_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in LOOKING_FOR.items()]
+"""/shouldiwatch's `looking_for` choices (`bot.catalog.vocabulary.LOOKING_FOR`)."""
+SECTION_CHOICES = [app_commands.Choice(name=SECTION_LABEL[s], value=s.value) for s in Section]
+"""/spoilers' `section` choices."""
+
+
+def term_choices(vocabulary: list[str], current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for a /recommend filter: entries of `vocabulary` matching `current`, ≤ 25."""
+    return [choice(v, v) for v in matching_terms(vocabulary, current, limits.AUTOCOMPLETE_CHOICES)]
+
+
+def typed_title(catalog: Catalog, typed: str) -> Drama | None:
+    """The drama a title option names so far: as picked (an id) or typed, or the closest title to a typo."""
+    found = catalog.find(typed)
+    if found is not None:
+        return found
+    return next((catalog.get(i) for _, i in catalog.search(typed, limit=1, cutoff=SUGGEST_CUTOFF)), None)

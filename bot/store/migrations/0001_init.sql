@@ -1,5 +1,5 @@
 -- 0001: one vote per member per drama per guild, and the messages members react on to vote.
--- Applied by bot/storage.py inside its own BEGIN ... COMMIT with PRAGMA user_version = 1.
+-- Applied by bot/store/migrate.py inside its own BEGIN ... COMMIT with PRAGMA user_version = 1.
 -- Times are ISO 8601 UTC text with microseconds ("2026-11-01T12:00:00.000000+00:00"): fixed
 -- width, so text order is time order.
 

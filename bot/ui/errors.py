@@ -1,8 +1,8 @@
 """One error path for app commands: what the member did wrong gets a clear ephemeral answer;
 anything else is logged with its traceback and the member gets a short apology.
 
-Used by the command tree's `on_error` (in `bot.client`) and by the offline console, so both
-answer the same way.
+Used by the command tree's `on_error` (in `bot.client`), the components (`bot.ui.views`) and
+the offline console, so all answer the same way.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import discord
 from discord import app_commands
 
 from bot.catalog.index import UnknownTitle
-from bot.interactions import respond
-from bot.rendering import did_you_mean
+from bot.recommend.engine import NothingToRecommend
+from bot.ui.messages import SERVERS_ONLY, did_you_mean, no_match_message
+from bot.ui.replies import NO_PINGS, respond
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,12 @@ def message_for(error: BaseException) -> str | None:
         error = error.__cause__ or error
     if isinstance(error, UnknownTitle):
         return did_you_mean(error.query, error.suggestions)
+    if isinstance(error, NothingToRecommend):
+        return no_match_message(error.filters, error.emptied_by)
     if isinstance(error, UserFacingError):
         return str(error)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works in servers only: ratings belong to a server."
+        return SERVERS_ONLY
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.CheckFailure):
@@ -46,13 +49,28 @@ def message_for(error: BaseException) -> str | None:
 
 
 async def handle_app_command_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Answer `interaction` for `error`: ephemeral message, or a follow-up if already answered."""
+    """Answer `interaction` for `error`: an ephemeral message, or a follow-up if already answered.
+
+    Once the interaction has expired (15 minutes after it arrived) it takes no follow-up: the
+    answer goes to the channel instead, as Red-DiscordBot's tree does.
+    """
     text = message_for(error)
     if text is None:
         what = f"app command /{interaction.command.qualified_name}" if interaction.command else "component"
         log.error("%s failed (interaction %s)", what, interaction.id, exc_info=error)
         text = APOLOGY
     try:
-        await respond(interaction, content=text, ephemeral=True)
+        if interaction.response.is_done() and interaction.is_expired():
+            await _to_channel(interaction, text)
+        else:
+            await respond(interaction, content=text, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not deliver the error message for interaction %s", interaction.id, exc_info=True)
+
+
+async def _to_channel(interaction: discord.Interaction, text: str) -> None:
+    channel = interaction.channel
+    if not isinstance(channel, discord.abc.Messageable):
+        log.warning("interaction %s expired and has no channel to answer in", interaction.id)
+        return
+    await channel.send(text, allowed_mentions=NO_PINGS)

@@ -36,18 +36,10 @@ Ranking (the documented weights)
 
     Ties are broken deterministically: score (high first), then title (folded), then id.
 
-Filters (applied before ranking; all optional)
-    genre         equals one of the drama's genres (folded);
-    tag           equals one of its tags (folded);
-    max_episodes  its episode count is known and ≤ n;
-    platform      a case-insensitive substring of one of its platforms or networks.
+Filters (applied before ranking; all optional; the rules are in `bot.recommend.filters`)
     With liked shows, if no similar drama passes the filters, the dramas that pass them are ranked
-    by quality instead. `first_emptying_filter` names the filter that left nothing at all.
-
-Reasons (one line per result, the first that applies)
-    "shared tags: a, b, c" (tags both it and a liked show carry, rarest first) · "members here rate
-    it 9.1 (12 votes)" (the plain mean) · "same genres: …" · "matches: <the filters>" · the
-    reviewer's or the community's score.
+    by quality instead. When nothing is left, `recommend_for` raises `NothingToRecommend` naming
+    the filter that emptied the list; `bot.ui` turns it (and each result's why) into words.
 """
 
 from __future__ import annotations
@@ -59,8 +51,9 @@ from dataclasses import dataclass, field
 
 from bot.catalog.index import Catalog
 from bot.catalog.model import Drama, normalize
-from bot.ratings.scores import PRIOR_MEAN, PRIOR_WEIGHT, one_decimal
-from bot.spoilers import plain
+from bot.catalog.vocabulary import unique_folded
+from bot.ratings.scores import MAX_SCORE, PRIOR_MEAN, PRIOR_WEIGHT
+from bot.recommend.filters import Facets, Filters, facets_of, first_emptying_filter
 
 SIMILARITY_WEIGHT = 0.7
 """Share of the final score that comes from taste similarity when liked shows are given."""
@@ -68,108 +61,17 @@ REVIEWER_WEIGHT = 0.6
 """Weight of the reviewer's score in a drama's base quality (the community score has the rest)."""
 COMMUNITY_WEIGHT = 0.4
 """Weight of the community score in a drama's base quality."""
-QUALITY_PRIOR = PRIOR_MEAN / 10
+QUALITY_PRIOR = PRIOR_MEAN / MAX_SCORE
 """Quality (0..1) of a show with no score from anyone: the ratings prior, 6.0 bowls."""
 PAGE_SIZE = 5
 """Results per page of `/recommend`."""
-MAX_REASON_TAGS = 3
-"""At most this many shared tags are named in a reason, rarest first."""
-FILTER_ORDER = ("genre", "tag", "max_episodes", "platform")
-"""The order in which filters are applied when finding the one that emptied the list."""
+STAND_IN_MIN_SCORE = 7
+"""A member's vote must be at least this (bowls) for the show to stand in for `like`."""
+STAND_IN_COUNT = 3
+"""At most this many of the member's top-rated shows stand in for `like`."""
 
 ServerScores = Mapping[str, tuple[float, int]]
 """drama id → (the guild's damped mean in bowls 1..10, vote count)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """What `/recommend`'s filter options ask for; None means "any"."""
-
-    genre: str | None = None
-    tag: str | None = None
-    max_episodes: int | None = None
-    platform: str | None = None
-
-    def __post_init__(self) -> None:
-        # Blank text means "not given" (a member who cleared the option).
-        for name in ("genre", "tag", "platform"):
-            value = getattr(self, name)
-            if value is not None and not value.strip():
-                object.__setattr__(self, name, None)
-
-    @property
-    def active(self) -> tuple[str, ...]:
-        """Names of the filters that are set, in `FILTER_ORDER`."""
-        return tuple(name for name in FILTER_ORDER if getattr(self, name) is not None)
-
-    def __bool__(self) -> bool:
-        return bool(self.active)
-
-    def describe(self, names: Sequence[str] | None = None) -> list[str]:
-        """Short phrases for the set filters (or just `names`): 'in genre “Thriller”', 'with ≤ 8 episodes'."""
-        out = []
-        for name in names if names is not None else self.active:
-            value = getattr(self, name)
-            if value is None:
-                continue
-            out.append(
-                {
-                    "genre": f"in genre “{value}”",
-                    "tag": f"tagged “{value}”",
-                    "max_episodes": f"with ≤ {value} episode{'s' if value != 1 else ''}",
-                    "platform": f"on “{value}”",
-                }[name]
-            )
-        return out
-
-    def matches(self, drama: Drama) -> bool:
-        """Whether `drama` passes every set filter."""
-        return all(passes(drama, self, name) for name in self.active)
-
-
-def passes(drama: Drama, filters: Filters, name: str) -> bool:
-    """Whether `drama` passes the one filter `name` (one of `FILTER_ORDER`) of `filters`; unset → True."""
-    value = getattr(filters, name)
-    if value is None:
-        return True
-    if name == "genre":
-        return normalize(value) in {normalize(g) for g in drama.genres}
-    if name == "tag":
-        return normalize(value) in {normalize(t) for t in drama.tags}
-    if name == "max_episodes":
-        return drama.episodes is not None and drama.episodes <= value
-    if name == "platform":
-        needle = value.casefold().strip()
-        return any(needle in p.casefold() for p in (*drama.platforms, *drama.network))
-    raise ValueError(f"unknown filter {name!r}")
-
-
-def first_emptying_filter(dramas: Iterable[Drama], filters: Filters) -> str | None:
-    """Apply the set filters one at a time, in `FILTER_ORDER`, to `dramas`.
-
-    Returns:
-        The name of the first filter after which no drama is left ("genre", "tag",
-        "max_episodes" or "platform"), or None when every filter leaves at least one drama.
-    """
-    pool = list(dramas)
-    for name in filters.active:
-        pool = [d for d in pool if passes(d, filters, name)]
-        if not pool:
-            return name
-    return None
-
-
-def matching_terms(vocabulary: Sequence[str], current: str, limit: int = 25) -> list[str]:
-    """Autocomplete helper: entries of `vocabulary` starting with `current`, then containing it.
-
-    Case-insensitive; keeps the vocabulary's order within each group; at most `limit` entries.
-    """
-    key = current.casefold().strip()
-    starts = [v for v in vocabulary if v.casefold().startswith(key)]
-    if len(starts) >= limit:
-        return starts[:limit]
-    contains = [v for v in vocabulary if key in v.casefold() and not v.casefold().startswith(key)]
-    return (starts + contains)[:limit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,19 +81,21 @@ class Recommendation:
     Attributes:
         drama: the show.
         score: the blended ranking score, 0..1 (see the module docstring).
-        reason: one line saying why, in plain text (escape it before display).
         similarity: cosine similarity to the liked show(s), 0..1 (0 without liked shows).
         shared_tags: tags this drama and a liked show both carry, rarest first, as this drama spells them.
-        server: (damped mean, votes) in this guild, or None when nobody here has rated it; the
-            reason and `server_mean` show the plain mean, what members actually gave it.
+        shared_genres: its genres a liked show also has, in its order (empty without liked shows).
+        server: (plain mean in bowls, votes) in this guild, or None when nobody here has rated it.
+        filters: the filters it passed.
+    The reason line members read is made from these by `bot.ui.messages.reason_line`.
     """
 
     drama: Drama
     score: float
-    reason: str
     similarity: float = 0.0
     shared_tags: tuple[str, ...] = ()
+    shared_genres: tuple[str, ...] = ()
     server: tuple[float, int] | None = None
+    filters: Filters = field(default_factory=Filters)
 
     @property
     def server_mean(self) -> float | None:
@@ -206,10 +110,10 @@ def base_quality(drama: Drama) -> float:
     """
     total = weight = 0.0
     if drama.review is not None:
-        total += REVIEWER_WEIGHT * drama.review.ramen / 10
+        total += REVIEWER_WEIGHT * drama.review.ramen / MAX_SCORE
         weight += REVIEWER_WEIGHT
     if drama.community_score is not None:
-        total += COMMUNITY_WEIGHT * drama.community_score / 10
+        total += COMMUNITY_WEIGHT * drama.community_score / MAX_SCORE
         weight += COMMUNITY_WEIGHT
     return total / weight if weight else QUALITY_PRIOR
 
@@ -225,15 +129,7 @@ def quality(drama: Drama, server: tuple[float, int] | None = None, *, base: floa
     if server is None or server[1] <= 0:
         return base
     mean, votes = server
-    return min(1.0, max(0.0, (PRIOR_WEIGHT * base + votes * mean / 10) / (PRIOR_WEIGHT + votes)))
-
-
-def _unique_folded(values: Iterable[str]) -> list[str]:
-    """First spelling of each value, by `normalize()`, sorted case-insensitively."""
-    seen: dict[str, str] = {}
-    for value in values:
-        seen.setdefault(normalize(value), value)
-    return sorted(seen.values(), key=lambda v: (v.casefold(), v))
+    return min(1.0, max(0.0, (PRIOR_WEIGHT * base + votes * mean / MAX_SCORE) / (PRIOR_WEIGHT + votes)))
 
 
 class Recommender:
@@ -283,14 +179,13 @@ class Recommender:
                     grouped.setdefault(key, []).append(i)
             target.update((key, frozenset(ids)) for key, ids in grouped.items())
         self._sort_title = [(normalize(d.title), d.id) for d in dramas]
-        self._episodes = [d.episodes for d in dramas]
-        self._where = [tuple(p.casefold() for p in (*d.platforms, *d.network)) for d in dramas]
+        self._facets: list[Facets] = [facets_of(d) for d in dramas]
         self._static_quality = [base_quality(d) for d in dramas]
-        self.genres: list[str] = _unique_folded(g for d in dramas for g in d.genres)
+        self.genres: list[str] = unique_folded(g for d in dramas for g in d.genres)
         """Every genre, one spelling per folded form, sorted case-insensitively (for autocomplete)."""
-        self.tags: list[str] = _unique_folded(t for d in dramas for t in d.tags)
+        self.tags: list[str] = unique_folded(t for d in dramas for t in d.tags)
         """Every tag, one spelling per folded form, sorted case-insensitively (for autocomplete)."""
-        self.platforms: list[str] = _unique_folded(p for d in dramas for p in (*d.platforms, *d.network))
+        self.platforms: list[str] = unique_folded(p for d in dramas for p in (*d.platforms, *d.network))
         """Every platform and network, one spelling per folded form, sorted (for autocomplete)."""
 
     def __len__(self) -> int:
@@ -350,23 +245,21 @@ class Recommender:
     def filter_pool(self, filters: Filters, pool: Iterable[int] | None = None) -> set[int]:
         """Indexes of dramas (from `pool`, default all) passing every set filter."""
         ids = set(range(len(self._dramas))) if pool is None else set(pool)
+        if not filters:
+            return ids
+        # The genre and tag indexes only narrow the pool; `Filters.admits` decides.
         if filters.genre is not None:
             ids &= self._by_genre.get(normalize(filters.genre), frozenset())
         if filters.tag is not None:
             ids &= self._by_tag.get(normalize(filters.tag), frozenset())
-        # The same rules as `passes()`, on values folded once at build time.
-        if filters.max_episodes is not None:
-            cap, episodes = filters.max_episodes, self._episodes
-            ids = {i for i in ids if (count := episodes[i]) is not None and count <= cap}
-        if filters.platform is not None:
-            needle, where = filters.platform.casefold().strip(), self._where
-            ids = {i for i in ids if any(needle in name for name in where[i])}
-        return ids
+        facets = self._facets
+        return {i for i in ids if filters.admits(facets[i])}
 
     def emptying_filter(self, filters: Filters, *, exclude: Iterable[str] = ()) -> str | None:
         """The first filter (in `FILTER_ORDER`) that leaves no drama outside `exclude` (ids), or None."""
         excluded = set(exclude)
-        return first_emptying_filter((d for d in self._dramas if d.id not in excluded), filters)
+        pool = (facets for drama, facets in zip(self._dramas, self._facets, strict=True) if drama.id not in excluded)
+        return first_emptying_filter(pool, filters)
 
     # ------------------------------------------------------------------ ranking
 
@@ -374,10 +267,7 @@ class Recommender:
         self,
         likes: Sequence[Drama] = (),
         *,
-        genre: str | None = None,
-        tag: str | None = None,
-        max_episodes: int | None = None,
-        platform: str | None = None,
+        filters: Filters | None = None,
         exclude: Iterable[str] = (),
         server_scores: ServerScores | None = None,
         limit: int | None = None,
@@ -386,7 +276,7 @@ class Recommender:
 
         Args:
             likes: shows the member likes (catalog dramas); they are never recommended themselves.
-            genre, tag, max_episodes, platform: filters (see the module docstring); None = any.
+            filters: what the member asked for (see `bot.recommend.filters`); None = any.
             exclude: drama ids to leave out (e.g. the ones the member has already rated).
             server_scores: drama id → (plain mean 1..10, votes) for this guild; empty in a DM.
             limit: at most this many results (None: all that qualify).
@@ -400,7 +290,7 @@ class Recommender:
         Raises:
             KeyError: a liked drama is not in this recommender's catalog.
         """
-        filters = Filters(genre, tag, max_episodes, platform)
+        filters = filters or Filters()
         scores = server_scores or {}
         index_of, dramas, static, norm = self._index_of, self._dramas, self._static_quality, self._norm
         like_ix = [index_of[d.id] for d in likes]
@@ -430,18 +320,19 @@ class Recommender:
             ranked[i] = sim_part + quality_share * quality(dramas[i], server, base=static[i])
 
         liked = [dramas[i] for i in like_ix] if similar else []
+        liked_genres = {normalize(g) for d in liked for g in d.genres}
         out = []
         for i in self._top(ranked, limit):
             drama = dramas[i]
-            shared = self.shared_tags(drama, liked) if similar else ()
             out.append(
                 Recommendation(
                     drama=drama,
                     score=ranked[i],
-                    reason=self._reason(drama, liked, shared, rated.get(i), filters),
                     similarity=similarity(i),
-                    shared_tags=shared,
+                    shared_tags=self.shared_tags(drama, liked) if similar else (),
+                    shared_genres=tuple(g for g in drama.genres if normalize(g) in liked_genres),
                     server=rated.get(i),
+                    filters=filters,
                 )
             )
         return out
@@ -459,69 +350,63 @@ class Recommender:
         candidates.sort(key=lambda i: (-ranked[i], titles[i]))
         return candidates[:limit] if limit is not None else candidates
 
-    def _reason(
+    def recommend_for(
         self,
-        drama: Drama,
-        liked: Sequence[Drama],
-        shared: Sequence[str],
-        server: tuple[float, int] | None,
+        like: Drama | None,
         filters: Filters,
-    ) -> str:
-        """The one-line why: shared tags, then the server's rating, then shared genres, the filters,
-        then the reviewer's or the community's score."""
-        if shared:
-            return "shared tags: " + ", ".join(shared[:MAX_REASON_TAGS])
-        if server is not None and server[1] > 0:
-            votes = "vote" if server[1] == 1 else "votes"
-            return f"members here rate it {one_decimal(server[0])} ({server[1]} {votes})"
-        if liked:
-            liked_genres = {normalize(g) for d in liked for g in d.genres}
-            genres = [g for g in drama.genres if normalize(g) in liked_genres]
-            if genres:
-                return "same genres: " + ", ".join(genres[:MAX_REASON_TAGS])
-        if filters:
-            return "matches: " + ", ".join(filters.describe())
-        if drama.review is not None or drama.community_score is not None:
-            return "among the best-rated overall"  # the scores line under it gives the numbers
-        return "not rated anywhere yet"
+        *,
+        rated: Sequence[tuple[str, int]] = (),
+        server_scores: ServerScores | None = None,
+        limit: int | None = None,
+    ) -> Picks:
+        """What /recommend answers for one member: exclusion, stand-in likes and the empty case.
+
+        Args:
+            like: the show the member named, or None.
+            filters: the filter options, whole.
+            rated: the member's votes here as (drama id, score), newest first: those shows are left
+                out, and with no `like` and no filters the top-rated of them stand in for `like`.
+            server_scores: drama id → (plain mean in bowls, votes) in this guild; empty in a DM.
+            limit: at most this many results.
+        Raises:
+            NothingToRecommend: no drama is left; it names the filter that emptied the list (None:
+                the member has rated every drama that matches).
+        """
+        likes = [like] if like is not None else []
+        stand_in = False
+        if like is None and not filters:
+            likes = [self._dramas[self._index_of[i]] for i in stand_in_likes(rated) if i in self._index_of]
+            stand_in = bool(likes)
+        exclude = {drama_id for drama_id, _ in rated}
+        results = self.recommend(likes, filters=filters, exclude=exclude, server_scores=server_scores, limit=limit)
+        if not results:
+            raise NothingToRecommend(filters, self.emptying_filter(filters, exclude=exclude | {d.id for d in likes}))
+        return Picks(results, likes, stand_in, filters)
 
 
-@dataclass
-class RecommendRequest:
-    """What the cog asks for, resolved: the liked shows, how they were chosen, and the filters."""
+@dataclass(frozen=True, slots=True)
+class Picks:
+    """`recommend_for`'s answer: the results (best first), the liked shows and whether they stood in
+    for `like` (the member's own top-rated shows), and the filters."""
 
-    likes: list[Drama] = field(default_factory=list)
-    stand_in: bool = False  # the member's own top-rated shows stand in for `like`
-    filters: Filters = field(default_factory=Filters)
-
-
-def heading(request: RecommendRequest) -> str:
-    """The results' title: why these shows, and the filters, e.g. 'Because you like Run On · tagged “sports”'."""
-    titles = ", ".join(d.title for d in request.likes)
-    if request.likes and request.stand_in:
-        head = f"Because you rated {titles} highly"
-    elif request.likes:
-        head = f"Because you like {titles}"
-    else:
-        head = "Best-rated dramas"
-    parts = request.filters.describe()
-    return f"{head} · {', '.join(parts)}" if parts else head
+    results: list[Recommendation]
+    likes: list[Drama]
+    stand_in: bool
+    filters: Filters
 
 
-def no_match_message(filters: Filters, emptied_by: str | None) -> str:
-    """Plain text for an empty result: which filters left nothing, naming the one that emptied the list.
+class NothingToRecommend(LookupError):
+    """No drama is left to recommend; `emptied_by` names the filter that left none (one of
+    `FILTER_ORDER`), or is None when the member has already rated every drama that matches."""
 
-    'No drama tagged “revenge”, with ≤ 8 episodes: the max_episodes filter emptied the list.'
-    Member text in it is escaped (`bot.spoilers.plain`), so it can go straight into a message.
-    """
-    if emptied_by is None:
-        return "Nothing left to recommend: you have already rated every drama that matches."
-    names = filters.active[: filters.active.index(emptied_by) + 1]
-    phrases = ", ".join(plain(phrase, 300) for phrase in filters.describe(names))
-    return f"No drama {phrases}: the {emptied_by} filter emptied the list."
+    def __init__(self, filters: Filters, emptied_by: str | None) -> None:
+        self.filters, self.emptied_by = filters, emptied_by
+        super().__init__(emptied_by or "everything rated")
 
 
-def stand_in_likes(votes: Iterable[tuple[str, int]], *, min_score: int = 7, count: int = 3) -> list[str]:
+def stand_in_likes(
+    votes: Iterable[tuple[str, int]], *, min_score: int = STAND_IN_MIN_SCORE, count: int = STAND_IN_COUNT
+) -> list[str]:
     """Drama ids of a member's top-rated shows: score ≥ `min_score`, best first, at most `count`.
 
     `votes` is (drama id, score) pairs, most recent first; equal scores keep that order.

@@ -1,4 +1,4 @@
-"""discord.ui components that come with replies. Rendering stays in `bot.rendering`.
+"""discord.ui components that come with replies. Rendering stays in `bot.ui.embeds`.
 
 The components are `discord.ui.DynamicItem`s: discord.py routes a click by matching its
 custom_id against the item's template, so a menu or button keeps answering after the bot
@@ -15,18 +15,16 @@ from typing import Any
 
 import discord
 
-from bot import limits
-from bot.catalog.model import Drama, Role
-from bot.errors import UserFacingError, handle_app_command_error
-from bot.interactions import NO_PINGS, respond
-from bot.recommend import PAGE_SIZE, Recommendation
-from bot.rendering import character_embed, recommend_embed
-from bot.spoilers import plain
+from bot.catalog.model import Drama
+from bot.recommend.engine import PAGE_SIZE, Recommendation
+from bot.ui import limits
+from bot.ui.embeds import character_embed
+from bot.ui.errors import UserFacingError, handle_app_command_error
+from bot.ui.messages import CHARACTER_GONE, EXPIRED, not_your_pager
+from bot.ui.rating_embeds import recommend_embed
+from bot.ui.replies import NO_PINGS, ramen, respond
 
 VIEW_TIMEOUT = 600.0  # seconds /recommend results stay pageable; then the buttons are disabled
-EXPIRED = (
-    "These results have expired (they last 10 minutes, and not across a restart of the bot): run /recommend again."
-)
 
 
 def _character_select(drama: Drama) -> discord.ui.Select:
@@ -34,9 +32,7 @@ def _character_select(drama: Drama) -> discord.ui.Select:
         discord.SelectOption(
             label=c.name[: limits.SELECT_LABEL],
             value=c.name[: limits.SELECT_LABEL],
-            description=(f"{'Lead' if c.role is Role.LEAD else 'Supporting'}{' · ' + c.actor if c.actor else ''}")[
-                : limits.SELECT_DESCRIPTION
-            ],
+            description=(f"{c.role.label}{' · ' + c.actor if c.actor else ''}")[: limits.SELECT_DESCRIPTION],
         )
         for c in drama.characters[: limits.SELECT_OPTIONS]
     ]
@@ -66,14 +62,14 @@ class CharacterMenu(discord.ui.DynamicItem[discord.ui.Select], template=r"ramen:
     ) -> CharacterMenu:
         """Rebuild the menu from a click on any message, even one sent before a restart."""
         drama_id = match["drama"]
-        catalog = interaction.client.catalog  # type: ignore[attr-defined]
+        catalog = ramen(interaction).catalog
         return cls(catalog.get(drama_id), drama_id=drama_id, select=item)  # type: ignore[arg-type]
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             character = self.drama.character(self.item.values[0]) if self.drama and self.item.values else None
             if character is None or self.drama is None:
-                raise UserFacingError("That character is no longer in the catalog; run /characters again.")
+                raise UserFacingError(CHARACTER_GONE)
             await respond(interaction, embed=character_embed(self.drama, character), ephemeral=True)
         except Exception as exc:  # the one error path, as for app commands
             await handle_app_command_error(interaction, exc)
@@ -112,7 +108,7 @@ class PageButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            pager = interaction.client.pagers.get(self.key)  # type: ignore[attr-defined]
+            pager = ramen(interaction).pagers.get(self.key)
             if pager is None:
                 raise UserFacingError(EXPIRED)
             await pager.turn(interaction, +1 if self.step == "next" else -1)
@@ -124,7 +120,7 @@ class RecommendPager(discord.ui.View):
     """Pages through `/recommend` results, `PAGE_SIZE` a page, for the member who asked only.
 
     Lives in `registry` (the bot's `pagers`, by key) until it times out; then its buttons are
-    disabled by editing the original reply, which `origin` must be set to once it is sent.
+    disabled by editing the original reply of `origin`, the interaction that asked.
     """
 
     def __init__(
@@ -136,6 +132,7 @@ class RecommendPager(discord.ui.View):
         owner_name: str,
         key: int,
         registry: MutableMapping[int, RecommendPager],
+        origin: discord.Interaction | None = None,
         timeout: float = VIEW_TIMEOUT,
     ) -> None:
         super().__init__(timeout=timeout)
@@ -148,7 +145,7 @@ class RecommendPager(discord.ui.View):
         self.next = PageButton(key, "next")
         self.add_item(self.previous)
         self.add_item(self.next)
-        self.origin: discord.Interaction | None = None
+        self.origin = origin
         self._sync_buttons()
         if self.pages > 1:
             registry[key] = self
@@ -169,7 +166,7 @@ class RecommendPager(discord.ui.View):
         if interaction.user.id != self.owner_id:
             await respond(
                 interaction,
-                content=f"Only {plain(self.owner_name, 100)} can page these results; run /recommend yourself.",
+                content=not_your_pager(self.owner_name),
                 ephemeral=True,
             )
             return

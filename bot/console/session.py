@@ -1,0 +1,378 @@
+"""The offline console: type slash commands, see the replies as Discord would show them.
+
+It runs the real cogs on the real catalog and a local SQLite file, calling the same app command
+callbacks the bot uses through a small local interaction (`ConsoleInteraction`). Syntax:
+
+    /drama title:Run On                      a slash command; options as name:value
+    /rate title:Run On as:alice              act as another member (default: you)
+    /ratings in:dm                           run it in a direct message instead of the server
+    :complete /drama title:rn                what autocomplete offers for the last option
+    :select 2 Oh Mi Joo                      pick an option in message #2's menu
+    :click 4 Next                            press a button on message #4
+    :react 3 8️⃣ as:alice / :unreact 3 8️⃣ as:alice   react to message #3 (or its full id)
+    :help, :quit
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+import discord
+from discord import app_commands
+
+from bot.client import RamenBot
+from bot.console.commands import (
+    DEFAULT_MEMBER,
+    ConsoleUsageError,
+    convert_options,
+    parse_command,
+    split_meta,
+    unquote,
+    usage,
+)
+from bot.console.show import base_item, render_message
+from bot.console.stand_ins import (
+    GUILD_NAME,
+    ConsoleChannel,
+    ConsoleGuild,
+    ConsoleInteraction,
+    ConsoleMessage,
+    ConsoleUser,
+    member_id,
+)
+from bot.ui import limits
+from bot.ui.errors import handle_app_command_error
+
+CHANNEL_ID = 900_000_000_000_000_002
+BOT_USER_ID = 900_000_000_000_000_003
+SNOWFLAKE_MIN = 1 << 22  # smaller numbers are message numbers (#3), not Discord message ids
+
+
+class ConsoleBot(RamenBot):
+    """The real bot with the console as its only channel: nothing goes over the network."""
+
+    session: ConsoleSession
+
+    def get_partial_messageable(self, id: int, **kwargs: Any) -> Any:
+        return self.session.dm_channel if id == self.session.dm_channel.id else self.session.channel
+
+
+class ConsoleSession:
+    """Reads console lines, runs them through the real cogs, and writes replies to `out`."""
+
+    def __init__(self, bot: ConsoleBot, out: TextIO = sys.stdout) -> None:
+        self.bot = bot
+        bot.session = self
+        self.out = out
+        self.guild = ConsoleGuild()
+        self.channel = ConsoleChannel(self, CHANNEL_ID, self.guild)
+        self.dm_channel = ConsoleChannel(self, CHANNEL_ID + 1, None)
+        self.bot_user = ConsoleUser("Ramen", BOT_USER_ID, bot=True)
+        self.messages: list[ConsoleMessage] = []
+        self.members: dict[int, ConsoleUser] = {}
+        self.interactive = False
+        self._bot_reacted: dict[int, list[str]] = {}
+        self.usage_errors = 0
+        self._serial = 0
+        # The cogs read bot.user to ignore the bot's own reactions.
+        bot._connection.user = discord.ClientUser(
+            state=bot._connection,
+            data={  # type: ignore[arg-type]
+                "id": BOT_USER_ID,
+                "username": "Ramen",
+                "discriminator": "0",
+                "avatar": None,
+                "bot": True,
+            },
+        )
+
+    # ------------------------------------------------------------------ output
+
+    def write(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def echo(self, line: str) -> None:
+        """Repeat the line being run, so a transcript of --exec lines or piped input reads clearly."""
+        if not self.interactive:
+            self.write(f"> {line}")
+
+    def next_serial(self) -> int:
+        self._serial += 1
+        return self._serial
+
+    def message_by_id(self, message_id: int) -> ConsoleMessage | None:
+        return next((m for m in self.messages if m.id == message_id), None)
+
+    def post(
+        self,
+        *,
+        content: str | None,
+        header: str,
+        guild_id: int | None,
+        ephemeral: bool = False,
+        embed: discord.Embed | None = None,
+        embeds: Iterable[discord.Embed] = (),
+        view: discord.ui.View | None = None,
+        **_: Any,
+    ) -> ConsoleMessage:
+        all_embeds = [embed] if embed is not None else list(embeds)
+        message = ConsoleMessage(
+            self,
+            len(self.messages) + 1,
+            discord.utils.time_snowflake(discord.utils.utcnow()) + self.next_serial(),
+            self.channel.id if guild_id else self.dm_channel.id,
+            guild_id,
+            content,
+            all_embeds,
+            view,
+            ephemeral,
+        )
+        self.messages.append(message)
+        self.write(render_message(message, header))
+        return message
+
+    def apply_edit(self, message: ConsoleMessage, changes: dict[str, Any]) -> None:
+        if "content" in changes:
+            message.content = changes["content"]
+        if "embed" in changes:
+            message.embeds = [changes["embed"]] if changes["embed"] else []
+        if "embeds" in changes:
+            message.embeds = list(changes["embeds"])
+        if "view" in changes:
+            message.view = changes["view"]
+        self.write(render_message(message, "Ramen edited"))
+
+    # ------------------------------------------------------------------ input
+
+    def member(self, name: str) -> ConsoleUser:
+        user = ConsoleUser(name, member_id(name))
+        self.members[user.id] = user
+        return user
+
+    def member_by_id(self, user_id: int) -> ConsoleUser:
+        if user_id == self.bot_user.id:
+            return self.bot_user
+        return self.members.get(user_id) or ConsoleUser(str(user_id), user_id)
+
+    async def execute(self, line: str) -> bool:
+        """Run one console line. Returns False when the session should end."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        try:
+            if line in (":quit", ":q", ":exit"):
+                return False
+            if line in (":help", "help", "?"):
+                self.write(usage(self.bot))
+            elif line.startswith("/"):
+                await self.run_command(line)
+            elif line.startswith(":complete "):
+                await self.complete(line.removeprefix(":complete ").strip())
+            elif line.startswith((":react ", ":unreact ")):
+                await self.reaction(line)
+            elif line.startswith((":select ", ":click ")):
+                await self.component(line)
+            else:
+                raise ConsoleUsageError(f"Not a command: {line!r}. Type :help for the syntax.")
+        except ConsoleUsageError as exc:
+            self.usage_errors += 1
+            self.write(f"usage: {exc}")
+        return True
+
+    def _meta(self, text: str) -> tuple[str, ConsoleUser, bool]:
+        text, name, in_dm = split_meta(text)
+        return text, self.member(name), in_dm
+
+    async def run_command(self, line: str) -> None:
+        text, user, in_dm = self._meta(line)
+        command, raw = parse_command(self.bot.tree, text)
+        values = convert_options(command, raw)
+        interaction = ConsoleInteraction(self, user, in_dm=in_dm, command=command, namespace=values)
+        self.echo(line)
+        try:
+            if command.guild_only and in_dm:
+                raise app_commands.NoPrivateMessage()
+            # discord.py's own path for an arriving slash command: transformers (title → Drama), then
+            # the cog's callback. Private in name, but it is exactly what the command tree calls.
+            await command._invoke_with_namespace(interaction, interaction.namespace)  # type: ignore[arg-type]
+        except Exception as exc:  # the same handler as the bot's command tree
+            await handle_app_command_error(interaction, exc)  # type: ignore[arg-type]
+        for number, emoji in self._bot_reacted.items():
+            self.write(f"  (Ramen reacted to message #{number} with {' '.join(emoji)})")
+        self._bot_reacted.clear()
+        if not interaction.response.is_done():
+            self.write("(the command sent nothing: Discord would show 'The application did not respond')")
+
+    async def complete(self, text: str) -> None:
+        text, user, in_dm = self._meta(text)
+        command, raw = parse_command(self.bot.tree, text)
+        if not raw:
+            raise ConsoleUsageError(":complete /drama title:ru  (give the option being typed last)")
+        focused = list(raw)[-1]
+        param = next(p for p in command.parameters if p.name == focused)
+        if not param.autocomplete:
+            raise ConsoleUsageError(f"option {focused} of /{command.name} has no autocomplete")
+        interaction = ConsoleInteraction(self, user, in_dm=in_dm, command=command, namespace=raw)
+        # discord.py's own autocomplete dispatch (the tree calls it the same way); it answers
+        # through interaction.response.autocomplete, which the console records.
+        await command._invoke_autocomplete(interaction, focused, interaction.namespace)  # type: ignore[arg-type]
+        choices = interaction.response.choices
+        if len(choices) > limits.AUTOCOMPLETE_CHOICES:
+            self.write(f"  !! {len(choices)} choices: Discord allows {limits.AUTOCOMPLETE_CHOICES}")
+        self.write(f"> autocomplete /{command.name} {focused}:{raw[focused]!r}")
+        for choice in choices:
+            self.write(f"  {choice.name}  (value: {choice.value})")
+        if not choices:
+            self.write("  (no choices)")
+
+    def _message(self, ref: str) -> ConsoleMessage | int:
+        ref = ref.lstrip("#")
+        if not ref.isdigit():
+            raise ConsoleUsageError(f"{ref!r} is not a message number (#3) or id")
+        number = int(ref)
+        if 1 <= number <= len(self.messages):
+            return self.messages[number - 1]
+        found = self.message_by_id(number)
+        if found is not None:
+            return found
+        if number < SNOWFLAKE_MIN:
+            shown = f"#1 to #{len(self.messages)}" if self.messages else "none yet"
+            raise ConsoleUsageError(f"no message #{number} in this session (messages: {shown})")
+        return number  # a full message id from an earlier session: the bot sees it as an uncached message
+
+    async def reaction(self, line: str) -> None:
+        text, user, _in_dm = self._meta(line)
+        parts = text.split()
+        if len(parts) != 3:
+            raise ConsoleUsageError(":react <message #> <emoji> [as:<member>]   e.g. :react 3 8️⃣ as:alice")
+        verb, ref, emoji = parts
+        target = self._message(ref)
+        if verb == ":react":
+            await self.react(target, emoji, user)
+        else:
+            await self.unreact(target, emoji, user)
+
+    async def react(self, target: ConsoleMessage | int, emoji: str, user: ConsoleUser) -> None:
+        message = target if isinstance(target, ConsoleMessage) else None
+        if message is not None:
+            users = message.reactions.setdefault(emoji, [])
+            if user.id in users:
+                return  # Discord ignores a repeated reaction: no event
+            if len(message.reactions) > 20:
+                raise ConsoleUsageError("a message can have at most 20 distinct reactions")
+            users.append(user.id)
+            if user.bot:
+                self._bot_reacted.setdefault(message.number, []).append(emoji)
+            else:
+                self.write(f"  ({user.name} reacted {emoji} to message #{message.number})")
+        await self._dispatch("raw_reaction_add", target, emoji, user)
+
+    async def unreact(self, target: ConsoleMessage | int, emoji: str, user: ConsoleUser) -> None:
+        message = target if isinstance(target, ConsoleMessage) else None
+        if message is not None:
+            users = message.reactions.get(emoji, [])
+            if user.id not in users:
+                self.write(f"  ({user.name} has no {emoji} reaction on message #{message.number})")
+                return
+            users.remove(user.id)
+            if not users:
+                del message.reactions[emoji]
+            self.write(f"  ({user.name} removed {emoji} from message #{message.number})")
+        await self._dispatch("raw_reaction_remove", target, emoji, user)
+
+    async def _dispatch(self, event: str, target: ConsoleMessage | int, emoji: str, user: ConsoleUser) -> None:
+        message_id = target.id if isinstance(target, ConsoleMessage) else target
+        guild_id = target.guild_id if isinstance(target, ConsoleMessage) else self.guild.id
+        data: dict[str, Any] = {"message_id": message_id, "channel_id": self.channel.id, "user_id": user.id, "type": 0}
+        if guild_id:
+            data["guild_id"] = guild_id
+        kind = "REACTION_ADD" if event.endswith("add") else "REACTION_REMOVE"
+        payload = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=emoji), kind)  # type: ignore[arg-type]
+        # Await the listeners in turn (the bot's dispatch would schedule them as tasks).
+        for listener in self.bot.extra_events.get(f"on_{event}", []):
+            await listener(payload)
+
+    async def component(self, line: str) -> None:
+        text, user, _in_dm = self._meta(line)
+        verb, _, rest = text.partition(" ")
+        ref, _, choice = rest.strip().partition(" ")
+        target = self._message(ref)
+        if not isinstance(target, ConsoleMessage):
+            raise ConsoleUsageError(f"message {ref} is from an earlier session; its buttons and menus are gone")
+        if target.view is None:
+            raise ConsoleUsageError(f"message #{target.number} has no buttons or menus")
+        view, choice = target.view, unquote(choice.strip())
+        interaction = ConsoleInteraction(self, user, in_dm=target.guild_id is None, message=target)
+        self.echo(line)
+        for child in view.children:
+            item = base_item(child)
+            if verb == ":select" and isinstance(item, discord.ui.Select) and not item.disabled:
+                option = next((o for o in item.options if choice.casefold() in (o.label.casefold(), o.value)), None)
+                if option is None:
+                    labels = " | ".join(o.label for o in item.options)
+                    raise ConsoleUsageError(f":select {ref} <one of: {labels}>")
+                # discord.py's own state update for a select interaction.
+                item._refresh_state(interaction, {"values": [option.value]})  # type: ignore[arg-type]
+                await self._dispatch_item(view, child, interaction)
+                return
+            if verb == ":click" and is_button(item, choice):
+                await self._dispatch_item(view, child, interaction)
+                return
+        raise ConsoleUsageError(f"message #{target.number} has no enabled {verb[1:]} matching {choice!r}")
+
+    async def _dispatch_item(self, view: discord.ui.View, child: discord.ui.Item, interaction: Any) -> None:
+        """As discord.py does: a dynamic item's own check (else the view's), then its callback."""
+        check = child.interaction_check if isinstance(child, discord.ui.DynamicItem) else view.interaction_check
+        if await check(interaction):
+            await self._run_item(child, interaction)
+        elif not interaction.response.is_done():
+            self.write("  (this component refused you)")
+
+    async def _run_item(self, item: discord.ui.Item, interaction: ConsoleInteraction) -> None:
+        try:
+            await item.callback(interaction)  # type: ignore[arg-type]
+        except Exception as exc:
+            await handle_app_command_error(interaction, exc)  # type: ignore[arg-type]
+
+
+def is_button(item: discord.ui.Item, choice: str) -> bool:
+    if not isinstance(item, discord.ui.Button) or item.disabled:
+        return False
+    return choice.casefold() in {(item.label or "").casefold(), (item.custom_id or "").casefold()}
+
+
+async def run_console(
+    bot: ConsoleBot, *, execute: list[str], out: TextIO = sys.stdout, stdin: TextIO = sys.stdin
+) -> int:
+    """Run the console: each `execute` line, then (when none given) lines from `stdin` until EOF.
+
+    Returns the exit status: 0, or 2 when an `--exec` line was not understood.
+    """
+    session = ConsoleSession(bot, out)
+    if execute:
+        for line in execute:
+            await session.execute(line)
+        return 2 if session.usage_errors else 0
+    interactive = session.interactive = stdin.isatty()
+    if interactive:
+        session.write("Ramen console: slash commands as in Discord, e.g. /drama title:Run On  (:help, :quit)")
+        session.write(f"Server: {GUILD_NAME}; you are '{DEFAULT_MEMBER}'. Catalog: {len(bot.catalog)} dramas.")
+    lines_read = 0
+    while True:
+        if interactive:
+            session.out.write("ramen> ")
+            session.out.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            if not lines_read and not interactive:
+                print(
+                    '(no input: run it in a terminal, pipe commands in, or use --exec "/drama title:Run On")',
+                    file=sys.stderr,
+                )
+            return 0
+        lines_read += 1
+        if not await session.execute(line):
+            return 0

@@ -1,0 +1,109 @@
+"""`/recommend`'s filters: one rule set, applied to a drama's folded facets.
+
+    genre         equals one of the drama's genres (folded with `bot.catalog.model.normalize`);
+    tag           equals one of its tags (folded);
+    max_episodes  its episode count is known and ≤ n;
+    platform      a case-insensitive substring of one of its platforms or networks.
+
+The engine folds every drama's facets once (`facets_of`) and asks `Filters.admits`; a single
+drama is checked with `Filters.matches`. Both go through `passes`, the only place the rules live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.catalog.model import Drama, normalize
+
+FILTER_ORDER = ("genre", "tag", "max_episodes", "platform")
+"""The order in which filters are applied when finding the one that emptied the list."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """What the filters look at in one drama, folded once: genres and tags by `normalize()`,
+    platforms and networks casefolded, the episode count as it is."""
+
+    genres: frozenset[str]
+    tags: frozenset[str]
+    episodes: int | None
+    where: tuple[str, ...]
+
+
+def facets_of(drama: Drama) -> Facets:
+    """The filter facets of `drama`."""
+    return Facets(
+        genres=frozenset(normalize(g) for g in drama.genres),
+        tags=frozenset(normalize(t) for t in drama.tags),
+        episodes=drama.episodes,
+        where=tuple(p.casefold() for p in (*drama.platforms, *drama.network)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What `/recommend`'s filter options ask for; None means "any". Blank text means not given."""
+
+    genre: str | None = None
+    tag: str | None = None
+    max_episodes: int | None = None
+    platform: str | None = None
+
+    def __post_init__(self) -> None:
+        # Blank text means "not given" (a member who cleared the option).
+        for name in ("genre", "tag", "platform"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                object.__setattr__(self, name, None)
+
+    @property
+    def active(self) -> tuple[str, ...]:
+        """Names of the filters that are set, in `FILTER_ORDER`."""
+        return tuple(name for name in FILTER_ORDER if getattr(self, name) is not None)
+
+    def __bool__(self) -> bool:
+        return bool(self.active)
+
+    def admits(self, facets: Facets) -> bool:
+        """Whether a drama with these facets passes every set filter."""
+        return all(passes(facets, self, name) for name in self.active)
+
+    def matches(self, drama: Drama) -> bool:
+        """Whether `drama` passes every set filter."""
+        return self.admits(facets_of(drama))
+
+
+def passes(facets: Facets, filters: Filters, name: str) -> bool:
+    """Whether a drama's `facets` pass the one filter `name` (one of `FILTER_ORDER`); unset → True.
+
+    Raises ValueError for an unknown filter name.
+    """
+    value = getattr(filters, name)
+    if value is None:
+        return True
+    if name == "genre":
+        return normalize(value) in facets.genres
+    if name == "tag":
+        return normalize(value) in facets.tags
+    if name == "max_episodes":
+        return facets.episodes is not None and facets.episodes <= value
+    if name == "platform":
+        needle = value.casefold().strip()
+        return any(needle in where for where in facets.where)
+    raise ValueError(f"unknown filter {name!r}")
+
+
+def first_emptying_filter(dramas: Iterable[Drama] | Iterable[Facets], filters: Filters) -> str | None:
+    """Apply the set filters one at a time, in `FILTER_ORDER`, to `dramas` (or their facets).
+
+    Returns:
+        The name of the first filter after which no drama is left ("genre", "tag",
+        "max_episodes" or "platform"), or None when every filter leaves at least one drama.
+    """
+    pool = [d if isinstance(d, Facets) else facets_of(d) for d in dramas]
+    for name in filters.active:
+        pool = [f for f in pool if passes(f, filters, name)]
+        if not pool:
+            return name
+    return None

@@ -1,0 +1,37 @@
+"""The store: every SQL statement of the project, knowing nothing of Discord.
+
+`Storage` is the one object the bot holds: one SQLite file (WAL, numbered migrations in
+`migrations/`, see `migrate`), a group-commit write queue with explicit transactions (`core`),
+and one area per subject: `votes` and `prompts`. New areas (and other backends) are added here.
+"""
+
+from bot.store.core import Clock
+from bot.store.migrate import Migration, StorageError, load_migrations, migration_script
+from bot.store.prompts import PromptStore, RatingPrompt, ReconcileResult
+from bot.store.votes import GuildScore, MemberTaste, RankedScore, Vote, VoteStore
+
+
+class Storage(VoteStore, PromptStore):
+    """Ratings and rating prompts over one aiosqlite connection. Build it with `Storage.open()`.
+
+    Ids (guild, user, channel, message) are Discord snowflakes as ints; `drama_id` is the
+    catalog's slug. Writes return once committed; reads see every write that has returned.
+    Use from one event loop. Closing waits for queued writes. A write whose caller is cancelled
+    is dropped if its transaction has not started, and commits anyway if it has.
+    """
+
+
+__all__ = [
+    "Clock",
+    "GuildScore",
+    "MemberTaste",
+    "Migration",
+    "RankedScore",
+    "RatingPrompt",
+    "ReconcileResult",
+    "Storage",
+    "StorageError",
+    "Vote",
+    "load_migrations",
+    "migration_script",
+]

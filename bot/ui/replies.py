@@ -1,0 +1,88 @@
+"""Sending replies to an interaction the same way everywhere: no pings, follow-up when needed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+import discord
+
+from bot.ui import limits
+from bot.ui.messages import PROMPT_LOST
+
+if TYPE_CHECKING:
+    from bot.catalog.index import Catalog
+
+log = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+
+
+class RamenClient(Protocol):
+    """What the UI reads off the bot (`bot.client.RamenBot` has it): the catalog and the live pagers."""
+
+    catalog: Catalog
+    pagers: MutableMapping[int, Any]
+
+
+def ramen(interaction: discord.Interaction) -> RamenClient:
+    """`interaction.client`, typed as the Ramen bot: the one place that says what the client carries."""
+    return cast("RamenClient", interaction.client)
+
+
+async def respond(
+    interaction: discord.Interaction,
+    *,
+    content: str | None = None,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = False,
+) -> discord.InteractionMessage | None:
+    """Send the reply to `interaction`: the initial response, or a follow-up once it is done
+    (after `defer()` or a first reply). Mentions in catalog or user text never ping anyone.
+
+    Returns:
+        The message the initial response created, when Discord sent it back; None for a follow-up.
+    Raises:
+        discord.HTTPException: Discord refused the message.
+    """
+    kwargs: dict = {"ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
+    if content is not None:
+        # Renderers keep content short; this is the last guard of Discord's 2000-character limit.
+        kwargs["content"] = content if len(content) <= limits.CONTENT else content[: limits.CONTENT - 1] + "…"
+    if embed is not None:
+        kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+        return None
+    callback = await interaction.response.send_message(**kwargs)
+    return getattr(callback, "resource", None)
+
+
+async def tell(interaction: discord.Interaction, text: str) -> None:
+    """A private answer (a follow-up once the interaction is answered) to whoever acted; a failure
+    to send it is only logged."""
+    try:
+        await respond(interaction, content=text, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("could not send a follow-up: %s", exc)
+
+
+async def post_prompt(interaction: discord.Interaction, embed: discord.Embed) -> Any | None:
+    """Post `embed` publicly as the response and return the message it made.
+
+    Discord returns the posted message with the response; ask again only if it did not. When it
+    cannot be read back, the member is told privately and None is returned.
+    """
+    message = await respond(interaction, embed=embed)
+    if message is not None:
+        return message
+    try:
+        return await interaction.original_response()
+    except discord.HTTPException as exc:
+        log.warning("posted a rating prompt but could not read it back: %s", exc)
+        await tell(interaction, PROMPT_LOST)
+        return None
