@@ -1,4 +1,5 @@
-"""Shared fixtures: the real catalog, a real SQLite storage on tmp_path, fake interactions."""
+"""Shared paths and fixtures: where ../shared is (the one definition), the real catalog, a real
+SQLite storage on tmp_path, the catalog with the shared CSV."""
 
 from __future__ import annotations
 
@@ -47,3 +48,15 @@ def shared_csv() -> Path:
     if not SHARED_CSV.is_file():
         pytest.skip(f"the shared K-drama CSV is absent ({SHARED_CSV}); it lives beside the project in CI")
     return SHARED_CSV
+
+
+@pytest.fixture(scope="session")
+def big():
+    """The catalog with the shared K-drama CSV, built as start-up builds it, and its Recommender."""
+    from bot.catalog.assemble import build_catalog
+    from bot.recommend.engine import Recommender
+
+    if not SHARED_CSV.is_file():
+        pytest.skip(f"the shared K-drama CSV is absent ({SHARED_CSV}); it lives beside the project in CI")
+    built, _ = build_catalog(CATALOG_DIR, SHARED_CSV)
+    return built, Recommender(built)

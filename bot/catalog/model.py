@@ -53,16 +53,23 @@ class CatalogError(Exception):
         super().__init__(f"{where}: {problem}")
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One sentence of story text with its spoiler level."""
+class Leveled:
+    """Story text under a spoiler `level`: `is_spoiler` says whether it may only go inside `||…||`."""
 
-    text: str
-    level: SpoilerLevel = SpoilerLevel.SAFE
+    __slots__ = ()
+    level: SpoilerLevel
 
     @property
     def is_spoiler(self) -> bool:
         return self.level is SpoilerLevel.SPOILER
+
+
+@dataclass(frozen=True, slots=True)
+class Fact(Leveled):
+    """One sentence of story text with its spoiler level."""
+
+    text: str
+    level: SpoilerLevel = SpoilerLevel.SAFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +84,7 @@ class EndingFact:
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
+class Item(Leveled):
     """Something the reviewer liked or disliked: a head line and the text, under one spoiler level.
 
     The head is part of the fact: for a spoiler item neither may appear outside spoiler tags.
@@ -86,10 +93,6 @@ class Item:
     head: str
     text: str
     level: SpoilerLevel
-
-    @property
-    def is_spoiler(self) -> bool:
-        return self.level is SpoilerLevel.SPOILER
 
 
 @dataclass(frozen=True, slots=True)

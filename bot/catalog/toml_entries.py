@@ -9,11 +9,11 @@ import datetime as dt
 import difflib
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.catalog.index import Catalog
 from bot.catalog.model import (
@@ -32,6 +32,8 @@ from bot.catalog.model import (
     SpoilerLevel,
 )
 from bot.ratings.scores import MAX_SCORE
+
+T = TypeVar("T")
 
 # --------------------------------------------------------------------------- loading
 
@@ -76,47 +78,9 @@ def load_drama_file(path: Path) -> Drama:
 def parse_drama(data: dict[str, Any], source: str) -> Drama:
     """Build a `Drama` from a parsed TOML document; `source` names it in errors."""
     root = Fields(data, source, "")
-    review_t = root.table("review", required=False)
-    review = None
-    if review_t is not None:
-        review = Review(
-            ramen=review_t.integer("ramen", low=0, high=MAX_SCORE),
-            summary=review_t.text("summary", required=False),
-            has_unspoiled_review=review_t.boolean("has_unspoiled_review", default=False),
-        )
-        review_t.done()
-    audience_t = root.table("audience", required=False)
-    audience = None
-    if audience_t is not None:
-        notes = []
-        for note_t in audience_t.tables("notes"):
-            notes.append(
-                AudienceNote(
-                    looking_for=note_t.text("looking_for"),
-                    fit=note_t.enum("fit", Fit),
-                    reason=note_t.text("reason"),
-                )
-            )
-            note_t.done()
-        audience = Audience(
-            summary=audience_t.text("summary", required=False),
-            for_=audience_t.strings("for"),
-            not_for=audience_t.strings("not_for"),
-            notes=tuple(notes),
-        )
-        audience_t.done()
-    characters = []
-    for char_t in root.tables("characters"):
-        characters.append(
-            Character(
-                name=char_t.text("name"),
-                role=char_t.enum("role", Role),
-                actor=char_t.text("actor", required=False),
-                aliases=char_t.strings("aliases"),
-                facts=tuple(_facts(char_t.tables("facts"))),
-            )
-        )
-        char_t.done()
+    review = _one(root.table("review", required=False), _review)
+    audience = _one(root.table("audience", required=False), _audience)
+    characters = _each(root.tables("characters"), _character)
     ending_t = root.table("ending", required=False)
     ending: tuple[EndingFact, ...] = ()
     if ending_t is not None:
@@ -142,10 +106,10 @@ def parse_drama(data: dict[str, Any], source: str) -> Drama:
         starring=root.strings("starring"),
         cast=root.strings("cast"),
         review=review,
-        premise=tuple(_facts(root.tables("premise"))),
-        characters=tuple(characters),
-        liked=tuple(_items(root.tables("liked"))),
-        disliked=tuple(_items(root.tables("disliked"))),
+        premise=_each(root.tables("premise"), _fact),
+        characters=characters,
+        liked=_each(root.tables("liked"), _item),
+        disliked=_each(root.tables("disliked"), _item),
         ending=ending,
         audience=audience,
         community_score=root.number("community_score", low=0, high=10, required=False),
@@ -156,16 +120,57 @@ def parse_drama(data: dict[str, Any], source: str) -> Drama:
     return drama
 
 
-def _facts(tables: list[Fields]) -> Iterator[Fact]:
-    for t in tables:
-        yield Fact(text=t.text("text"), level=t.enum("level", SpoilerLevel))
-        t.done()
+def _each(tables: list[Fields], build: Callable[[Fields], T]) -> tuple[T, ...]:
+    """`build` applied to each table, each checked for unknown fields once read."""
+    out = []
+    for table in tables:
+        out.append(build(table))
+        table.done()
+    return tuple(out)
 
 
-def _items(tables: list[Fields]) -> Iterator[Item]:
-    for t in tables:
-        yield Item(head=t.text("head"), text=t.text("text"), level=t.enum("level", SpoilerLevel))
-        t.done()
+def _one(table: Fields | None, build: Callable[[Fields], T]) -> T | None:
+    """`build` applied to an optional table (None when absent), checked for unknown fields once read."""
+    return None if table is None else _each([table], build)[0]
+
+
+def _review(t: Fields) -> Review:
+    return Review(
+        ramen=t.integer("ramen", low=0, high=MAX_SCORE),
+        summary=t.text("summary", required=False),
+        has_unspoiled_review=t.boolean("has_unspoiled_review", default=False),
+    )
+
+
+def _audience(t: Fields) -> Audience:
+    return Audience(
+        summary=t.text("summary", required=False),
+        for_=t.strings("for"),
+        not_for=t.strings("not_for"),
+        notes=_each(t.tables("notes"), _note),
+    )
+
+
+def _note(t: Fields) -> AudienceNote:
+    return AudienceNote(looking_for=t.text("looking_for"), fit=t.enum("fit", Fit), reason=t.text("reason"))
+
+
+def _character(t: Fields) -> Character:
+    return Character(
+        name=t.text("name"),
+        role=t.enum("role", Role),
+        actor=t.text("actor", required=False),
+        aliases=t.strings("aliases"),
+        facts=_each(t.tables("facts"), _fact),
+    )
+
+
+def _fact(t: Fields) -> Fact:
+    return Fact(text=t.text("text"), level=t.enum("level", SpoilerLevel))
+
+
+def _item(t: Fields) -> Item:
+    return Item(head=t.text("head"), text=t.text("text"), level=t.enum("level", SpoilerLevel))
 
 
 @dataclass

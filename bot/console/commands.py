@@ -90,17 +90,7 @@ def convert_options(command: app_commands.Command, raw: dict[str, str]) -> dict[
             continue
         text = raw[param.name]
         try:
-            value: Any
-            if param.type is AppCommandOptionType.integer:
-                value = int(text)
-            elif param.type is AppCommandOptionType.number:
-                value = float(text)
-            elif param.type is AppCommandOptionType.boolean:
-                if text.lower() not in ("true", "false", "yes", "no"):
-                    raise ValueError(text)
-                value = text.lower() in ("true", "yes")
-            else:
-                value = text
+            value = _typed(param.type, text)
         except ValueError:
             raise ConsoleUsageError(f"{command_usage(command)}  ({param.name} must be {_a(param.type.name)})") from None
         too_low = param.min_value is not None and value < param.min_value
@@ -118,6 +108,19 @@ def convert_options(command: app_commands.Command, raw: dict[str, str]) -> dict[
             value = match.value
         values[param.name] = value
     return values
+
+
+def _typed(kind: AppCommandOptionType, text: str) -> Any:
+    """`text` as an option of type `kind` (integer, number, boolean or text); ValueError if it is not one."""
+    if kind is AppCommandOptionType.integer:
+        return int(text)
+    if kind is AppCommandOptionType.number:
+        return float(text)
+    if kind is AppCommandOptionType.boolean:
+        if text.lower() not in ("true", "false", "yes", "no"):
+            raise ValueError(text)
+        return text.lower() in ("true", "yes")
+    return text
 
 
 def command_usage(command: app_commands.Command) -> str:

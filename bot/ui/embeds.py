@@ -197,19 +197,7 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
         draft.describe(*(fact_markup(f, limits.EMBED_DESCRIPTION) for f in drama.premise))
     elif drama.review is None:
         draft.describe(md("*Not reviewed yet:* the catalog has only the facts below."))
-    aired = format_dates(drama.aired_start, drama.aired_end)
-    if aired:
-        draft.add_field("Aired", [md(aired)], inline=True)
-    if drama.episodes:
-        draft.add_field("Episodes", [md(str(drama.episodes))], inline=True)
-    if drama.network:
-        draft.add_field("Network", [listing(drama.network)], inline=True)
-    if drama.platforms:
-        draft.add_field("Where to watch", [listing(drama.platforms)], inline=True)
-    if drama.genres:
-        draft.add_field("Genres", [listing(drama.genres)], inline=True)
-    if drama.starring or drama.cast:
-        draft.add_field("Starring", [listing(drama.starring or drama.cast[:2])], inline=True)
+    _add_facts(draft, drama)
     draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
     if server_score is not None:  # None: not in a server (a DM), where there is no server score
         draft.add_field("Server's ramen", [server_line(server_score)], inline=True)
@@ -229,6 +217,20 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
         "Spoilers stay behind black bars" if hidden else "No spoilers here"
     ) + " · /characters · /shouldiwatch · /spoilers"
     return draft.build()
+
+
+def _add_facts(draft: EmbedDraft, drama: Drama) -> None:
+    """The inline fact fields of /drama: aired, episodes, network, where to watch, genres, starring.
+
+    A fact the catalog does not have gives an empty field, which `EmbedDraft.add_field` leaves out.
+    """
+    aired = format_dates(drama.aired_start, drama.aired_end)
+    draft.add_field("Aired", [md(aired or "")], inline=True)
+    draft.add_field("Episodes", [md(str(drama.episodes) if drama.episodes else "")], inline=True)
+    draft.add_field("Network", [listing(drama.network)], inline=True)
+    draft.add_field("Where to watch", [listing(drama.platforms)], inline=True)
+    draft.add_field("Genres", [listing(drama.genres)], inline=True)
+    draft.add_field("Starring", [listing(drama.starring or drama.cast[:2])], inline=True)
 
 
 # --------------------------------------------------------------------------- /characters

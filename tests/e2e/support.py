@@ -8,7 +8,6 @@ reason) on a machine without `../shared/fakediscord`.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -18,10 +17,9 @@ from typing import Any
 import pytest
 
 from bot.config import PROJECT_ROOT
+from tests.conftest import SHARED
 
-SHARED = Path(os.environ.get("RAMEN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 FAKE_DIR = SHARED / "fakediscord"
-SHARED_CSV = SHARED / "catalog-data" / "kdramas.csv"
 README = PROJECT_ROOT / "README.md"
 
 requires_fake = pytest.mark.skipif(

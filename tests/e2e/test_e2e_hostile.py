@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from tests.e2e.support import SHARED_CSV, assert_clean, base_env, pinging_messages, requires_fake, tracebacks
+from tests.conftest import SHARED_CSV
+from tests.e2e.support import assert_clean, base_env, pinging_messages, requires_fake, tracebacks
 
 pytestmark = [requires_fake, pytest.mark.asyncio(loop_scope="module")]
 

@@ -22,12 +22,11 @@ from bot.catalog.review_draft import Draft, parse_review
 from bot.catalog.review_text import ReviewError, read_review
 from bot.catalog.review_toml import to_toml
 from bot.catalog.toml_entries import load_drama_file, parse_drama
+from bot.config import PROJECT_ROOT
 from bot.ui.embeds import drama_embed
-from tests.conftest import CATALOG_DIR
+from tests.conftest import CATALOG_DIR, REVIEW_RUN_ON
 
-ROOT = Path(__file__).resolve().parent.parent
 REVIEWS = Path(__file__).resolve().parent / "reviews"
-RUN_ON = ROOT.parent / "shared" / "reviews" / "run-on-full-review.txt"
 HARBOR = REVIEWS / "harbor-lights-full-review.txt"
 CRANES = REVIEWS / "paper-cranes-crlf-bom.txt"
 BAKERY = REVIEWS / "midnight-bakery-slips.txt"
@@ -37,9 +36,9 @@ ALL_REVIEWS = [HARBOR, CRANES, BAKERY]
 
 @pytest.fixture
 def run_on_path() -> Path:
-    if not RUN_ON.is_file():
-        pytest.skip(f"the real review is not on this machine ({RUN_ON})")
-    return RUN_ON
+    if not REVIEW_RUN_ON.is_file():
+        pytest.skip(f"the real review is not on this machine ({REVIEW_RUN_ON})")
+    return REVIEW_RUN_ON
 
 
 def draft_of(path: Path) -> Draft:
@@ -233,7 +232,7 @@ def test_importer_fixture_round_trip(path: Path, tmp_path: Path) -> None:
 def test_importer_never_crashes_on_cut_reviews() -> None:
     # Every prefix of each review and each review with one line dropped: a draft that loads as it
     # is, or ReviewError. Nothing else may escape.
-    for path in [*ALL_REVIEWS, *([RUN_ON] if RUN_ON.is_file() else [])]:
+    for path in [*ALL_REVIEWS, *([REVIEW_RUN_ON] if REVIEW_RUN_ON.is_file() else [])]:
         lines = read_review(path).splitlines()
         variants = [lines[:i] for i in range(len(lines))] + [lines[:i] + lines[i + 1 :] for i in range(len(lines))]
         for variant in variants:
@@ -327,7 +326,7 @@ def test_importer_main_bad_arguments_return_2(capsys: pytest.CaptureFixture[str]
 def test_importer_runs_as_a_module(command: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", *command, str(CRANES)],
-        cwd=ROOT,
+        cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
         encoding="utf-8",

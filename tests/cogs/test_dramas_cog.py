@@ -13,7 +13,7 @@ from bot.ui.errors import UserFacingError, handle_app_command_error
 from bot.ui.options import DramaTitle
 from bot.ui.views import CastView, CharacterMenu
 from cogs.dramas import DramasCog
-from tests.helpers import invoke, make_interaction
+from tests.fakes import invoke, make_interaction
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ Every expected count and mean below is worked out by hand in the comment beside 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,65 +16,10 @@ from discord import app_commands
 from bot.ratings.scores import RATING_EMOJI
 from cogs.rating_prompts import RatingPromptsCog
 from cogs.ratings import RatingsCog
-from tests.helpers import invoke, make_interaction
+from tests.fakes import BOT_ID, FakeBot, FakeMessage, FakeReaction, invoke, make_interaction
 
-GUILD, OTHER_GUILD, CHANNEL, BOT_ID = 111, 999, 222, 5
+GUILD, OTHER_GUILD, CHANNEL = 111, 999, 222
 ALICE, BOB, CAROL, OTHER_BOT = 1, 2, 3, 4
-
-
-@dataclass
-class FakeReaction:
-    emoji: str
-    user_ids: list[int]
-    bots: set[int] = field(default_factory=set)
-
-    def users(self, limit: int | None = None) -> Any:
-        async def gen():
-            for uid in self.user_ids:
-                yield SimpleNamespace(id=uid, bot=uid in self.bots or uid == BOT_ID)
-
-        return gen()
-
-
-@dataclass
-class FakeMessage:
-    id: int
-    reactions: list[FakeReaction] = field(default_factory=list)
-    removed: list[tuple[str, int]] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    forbid_remove: bool = False
-
-    async def remove_reaction(self, emoji: str, member: discord.abc.Snowflake) -> None:
-        if self.forbid_remove:
-            raise discord.Forbidden(SimpleNamespace(status=403, reason="Missing Permissions"), "no")
-        self.removed.append((emoji, member.id))
-
-    async def add_reaction(self, emoji: str) -> None:
-        self.added.append(emoji)
-
-
-class FakeChannel:
-    def __init__(self, messages: dict[int, FakeMessage]) -> None:
-        self.messages = messages
-
-    def get_partial_message(self, message_id: int) -> FakeMessage:
-        return self.messages.setdefault(message_id, FakeMessage(message_id))
-
-    async def fetch_message(self, message_id: int) -> FakeMessage:
-        if message_id not in self.messages:
-            raise discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), "Unknown Message")
-        return self.messages[message_id]
-
-
-class FakeBot:
-    """Just what the cog reads off the bot: its user and a channel to reach messages through."""
-
-    def __init__(self) -> None:
-        self.user = SimpleNamespace(id=BOT_ID)
-        self.messages: dict[int, FakeMessage] = {}
-
-    def get_partial_messageable(self, channel_id: int, **_: Any) -> FakeChannel:
-        return FakeChannel(self.messages)
 
 
 @pytest.fixture

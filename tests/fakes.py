@@ -1,4 +1,6 @@
-"""Small fakes of Discord objects for calling real cog callbacks (spec'd: a wrong attribute fails)."""
+"""The fakes of Discord objects for calling real cog callbacks and listeners: interactions are
+MagicMocks spec'd from discord.Interaction (a wrong attribute fails); messages, reactions and the
+bot are small fakes recording what was done to them."""
 
 from __future__ import annotations
 
@@ -123,3 +125,62 @@ async def invoke(command: app_commands.Command, interaction: Any, **options: Any
         await command._invoke_with_namespace(interaction, interaction.namespace)
     except (app_commands.CommandInvokeError, app_commands.TransformerError) as exc:
         raise (exc.__cause__ or exc) from None
+
+
+BOT_ID = 5
+"""The fake bot's user id: its own reactions never count."""
+
+
+@dataclass
+class FakeReaction:
+    emoji: str
+    user_ids: list[int]
+    bots: set[int] = field(default_factory=set)
+
+    def users(self, limit: int | None = None) -> Any:
+        async def gen():
+            for uid in self.user_ids:
+                yield SimpleNamespace(id=uid, bot=uid in self.bots or uid == BOT_ID)
+
+        return gen()
+
+
+@dataclass
+class FakeMessage:
+    id: int
+    reactions: list[FakeReaction] = field(default_factory=list)
+    removed: list[tuple[str, int]] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    forbid_remove: bool = False
+
+    async def remove_reaction(self, emoji: str, member: discord.abc.Snowflake) -> None:
+        if self.forbid_remove:
+            raise discord.Forbidden(SimpleNamespace(status=403, reason="Missing Permissions"), "no")
+        self.removed.append((emoji, member.id))
+
+    async def add_reaction(self, emoji: str) -> None:
+        self.added.append(emoji)
+
+
+class FakeChannel:
+    def __init__(self, messages: dict[int, FakeMessage]) -> None:
+        self.messages = messages
+
+    def get_partial_message(self, message_id: int) -> FakeMessage:
+        return self.messages.setdefault(message_id, FakeMessage(message_id))
+
+    async def fetch_message(self, message_id: int) -> FakeMessage:
+        if message_id not in self.messages:
+            raise discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), "Unknown Message")
+        return self.messages[message_id]
+
+
+class FakeBot:
+    """Just what the cog reads off the bot: its user and a channel to reach messages through."""
+
+    def __init__(self) -> None:
+        self.user = SimpleNamespace(id=BOT_ID)
+        self.messages: dict[int, FakeMessage] = {}
+
+    def get_partial_messageable(self, channel_id: int, **_: Any) -> FakeChannel:
+        return FakeChannel(self.messages)

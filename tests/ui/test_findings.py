@@ -16,7 +16,7 @@ from bot.ui.errors import UserFacingError, message_for
 from bot.ui.markup import plain, spoiler
 from bot.ui.messages import did_you_mean
 from cogs.ratings import RatingsCog
-from tests.helpers import make_interaction
+from tests.fakes import make_interaction
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 

@@ -18,17 +18,16 @@ from bot.catalog.csv_rows import CSV_COLUMNS, RowProblem, load_csv, slug_for
 from bot.catalog.index import Catalog
 from bot.catalog.model import CatalogError, Drama, Review, normalize
 from bot.catalog.toml_entries import load_catalog, load_entries
+from bot.config import PROJECT_ROOT
+from tests.conftest import CATALOG_DIR, SHARED_CSV
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
 TAGS_FILE = PROJECT_ROOT / "data" / "TAGS.md"
-REAL_CSV = PROJECT_ROOT.parent / "shared" / "catalog-data" / "kdramas.csv"
 REAL_ROWS = 1647
 REPEATED_TITLES = ("Once Again", "Crazy Love", "Hyena", "Trap", "Hero")
 
 needs_real_csv = pytest.mark.skipif(
-    not REAL_CSV.is_file(),
-    reason=f"operator data {REAL_CSV} is absent (it is read from ../shared, never copied into the repo)",
+    not SHARED_CSV.is_file(),
+    reason=f"operator data {SHARED_CSV} is absent (it is read from ../shared, never copied into the repo)",
 )
 
 HEADER = ",".join(CSV_COLUMNS)
@@ -328,7 +327,7 @@ def test_build_catalog_csv_only_with_empty_toml_folder(tmp_path: Path) -> None:
 
 @needs_real_csv
 def test_real_csv_loads_every_row_with_unique_ids() -> None:
-    load = load_csv(REAL_CSV)
+    load = load_csv(SHARED_CSV)
 
     assert len(load.dramas) == REAL_ROWS
     assert load.problems == ()
@@ -348,7 +347,7 @@ def test_real_csv_loads_every_row_with_unique_ids() -> None:
 @needs_real_csv
 def test_real_csv_run_on_merges_review_and_row() -> None:
     """A merged reviewed + CSV entry shows both halves."""
-    catalog, problems = build_catalog(CATALOG_DIR, REAL_CSV)
+    catalog, problems = build_catalog(CATALOG_DIR, SHARED_CSV)
     run_on = catalog.get("run-on")
 
     assert problems == []
@@ -372,9 +371,9 @@ def test_real_csv_run_on_merges_review_and_row() -> None:
 
 @needs_real_csv
 def test_real_csv_catalog_size_counts_each_show_once() -> None:
-    catalog, _ = build_catalog(CATALOG_DIR, REAL_CSV)
+    catalog, _ = build_catalog(CATALOG_DIR, SHARED_CSV)
     entries = load_entries(CATALOG_DIR)
-    rows = load_csv(REAL_CSV).dramas
+    rows = load_csv(SHARED_CSV).dramas
     toml_keys = {(normalize(n), d.year) for d in entries for n in d.names}
     merged = sum(1 for r in rows if any((normalize(n), r.year) in toml_keys for n in r.names))
 
@@ -383,8 +382,8 @@ def test_real_csv_catalog_size_counts_each_show_once() -> None:
 
 @needs_real_csv
 def test_real_csv_alternate_titles_resolve() -> None:
-    csv_only = Catalog(load_csv(REAL_CSV).dramas)
-    built, _ = build_catalog(CATALOG_DIR, REAL_CSV)
+    csv_only = Catalog(load_csv(SHARED_CSV).dramas)
+    built, _ = build_catalog(CATALOG_DIR, SHARED_CSV)
 
     for catalog in (csv_only, built):
         goblin = catalog.find("Guardian: The Lonely and Great God")
@@ -426,7 +425,7 @@ def test_short_watch_tag_matches_episode_count() -> None:
 @needs_real_csv
 def test_starter_entries_agree_with_the_shared_csv() -> None:
     """Found by name alone, so a wrong year fails instead of silently finding no row."""
-    rows = load_csv(REAL_CSV).dramas
+    rows = load_csv(SHARED_CSV).dramas
     by_name: dict[str, dict[str, Drama]] = {}
     for row in rows:
         for name in row.names:
@@ -487,7 +486,7 @@ def test_import_csv_main_usage(capsys: pytest.CaptureFixture[str]) -> None:
 
 @needs_real_csv
 def test_import_csv_main_on_the_real_csv(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["catalog", "import-csv", str(REAL_CSV)]) == 0
+    assert cli.main(["catalog", "import-csv", str(SHARED_CSV)]) == 0
     out = capsys.readouterr().out
     assert f"{REAL_ROWS} rows read, {REAL_ROWS} dramas would load, 0 skipped" in out
     assert "run-on <- line" in out
