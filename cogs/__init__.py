@@ -1,1 +1,1 @@
-"""Thin discord.py cogs: parse the interaction, call the core in `bot/`, send what rendering returns."""
+"""discord.py cogs: parse the options, make one core call, send what `bot.ui` builds; listeners: guards, one store call."""

@@ -43,7 +43,7 @@ from bot.catalog.review_text import (
     word_count,
 )
 from bot.catalog.vocabulary import REVIEW_SIGNALS, SHORT_WATCH, watch_length
-from bot.ratings.scores import BOWL
+from bot.ratings.scores import BOWL, MAX_SCORE
 
 # Heading (folded: lowercase, straight quotes, no trailing ":?.") -> section key.
 SECTIONS = {
@@ -324,7 +324,7 @@ def _score_sentence(lines: list[Line]) -> tuple[str, str, int] | None:
 def _ramen(lines: list[Line], score: tuple[str, str, int] | None, title: str, warnings: list[str]) -> int | None:
     bowls = sum(x.text.count(BOWL) for x in lines)
     if score is None:
-        if bowls and bowls <= 10:
+        if bowls and bowls <= MAX_SCORE:
             warnings.append(
                 f"no score sentence ('I give <Title> an N out of 10 ramen'); took {bowls} from the {BOWL} count"
             )
@@ -335,7 +335,7 @@ def _ramen(lines: list[Line], score: tuple[str, str, int] | None, title: str, wa
     if normalize(said_title) != normalize(title):
         warnings.append(f"line {number}: the score sentence names {said_title!r}, the title line {title!r}")
     value = float(written)
-    if not 0 <= value <= 10:
+    if not 0 <= value <= MAX_SCORE:
         warnings.append(f"line {number}: score {written} is outside 0-10: [review] left out")
         return None
     ramen = round(value)
