@@ -1,1 +1,4 @@
-"""discord.py cogs: parse the options, make one core call, send what `bot.ui` builds; listeners: guards, one store call."""
+"""discord.py cogs: parse the options, make one core call, send what `bot.ui` builds.
+
+Listeners are guard clauses and one store call.
+"""

@@ -247,13 +247,15 @@ class Recommender:
         ids = set(range(len(self._dramas))) if pool is None else set(pool)
         if not filters:
             return ids
-        # The genre and tag indexes only narrow the pool; `Filters.admits` decides.
+        # The genre and tag indexes only narrow the pool; the rules of `bot.recommend.filters` decide.
         if filters.genre is not None:
             ids &= self._by_genre.get(normalize(filters.genre), frozenset())
         if filters.tag is not None:
             ids &= self._by_tag.get(normalize(filters.tag), frozenset())
-        facets = self._facets
-        return {i for i in ids if filters.admits(facets[i])}
+        facets, checks = self._facets, filters.checks()
+        for rule, value in checks:
+            ids = {i for i in ids if rule(facets[i], value)}
+        return ids
 
     def emptying_filter(self, filters: Filters, *, exclude: Iterable[str] = ()) -> str | None:
         """The first filter (in `FILTER_ORDER`) that leaves no drama outside `exclude` (ids), or None."""

@@ -11,8 +11,9 @@ drama is checked with `Filters.matches`. Both go through `passes`, the only plac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.catalog.model import Drama, normalize
 
@@ -65,13 +66,37 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.active)
 
+    def checks(self) -> list[tuple[Rule, Any]]:
+        """The set filters as (rule, folded value) pairs, values folded once for many dramas."""
+        return [(RULES[name], _folded(name, getattr(self, name))) for name in self.active]
+
     def admits(self, facets: Facets) -> bool:
         """Whether a drama with these facets passes every set filter."""
-        return all(passes(facets, self, name) for name in self.active)
+        return all(rule(facets, value) for rule, value in self.checks())
 
     def matches(self, drama: Drama) -> bool:
         """Whether `drama` passes every set filter."""
         return self.admits(facets_of(drama))
+
+
+Rule = Callable[[Facets, Any], bool]
+
+RULES: dict[str, Rule] = {
+    "genre": lambda facets, key: key in facets.genres,
+    "tag": lambda facets, key: key in facets.tags,
+    "max_episodes": lambda facets, cap: facets.episodes is not None and facets.episodes <= cap,
+    "platform": lambda facets, needle: any(needle in where for where in facets.where),
+}
+"""The one rule per filter, on a drama's facets and the filter's folded value (see the module docstring)."""
+
+
+def _folded(name: str, value: Any) -> Any:
+    """A filter's value folded as its facet is: genre and tag by `normalize()`, platform casefolded."""
+    if name in ("genre", "tag"):
+        return normalize(value)
+    if name == "platform":
+        return value.casefold().strip()
+    return value
 
 
 def passes(facets: Facets, filters: Filters, name: str) -> bool:
@@ -79,19 +104,10 @@ def passes(facets: Facets, filters: Filters, name: str) -> bool:
 
     Raises ValueError for an unknown filter name.
     """
+    if name not in RULES:
+        raise ValueError(f"unknown filter {name!r}")
     value = getattr(filters, name)
-    if value is None:
-        return True
-    if name == "genre":
-        return normalize(value) in facets.genres
-    if name == "tag":
-        return normalize(value) in facets.tags
-    if name == "max_episodes":
-        return facets.episodes is not None and facets.episodes <= value
-    if name == "platform":
-        needle = value.casefold().strip()
-        return any(needle in where for where in facets.where)
-    raise ValueError(f"unknown filter {name!r}")
+    return value is None or RULES[name](facets, _folded(name, value))
 
 
 def first_emptying_filter(dramas: Iterable[Drama] | Iterable[Facets], filters: Filters) -> str | None:
@@ -102,8 +118,8 @@ def first_emptying_filter(dramas: Iterable[Drama] | Iterable[Facets], filters: F
         "max_episodes" or "platform"), or None when every filter leaves at least one drama.
     """
     pool = [d if isinstance(d, Facets) else facets_of(d) for d in dramas]
-    for name in filters.active:
-        pool = [f for f in pool if passes(f, filters, name)]
+    for name, (rule, value) in zip(filters.active, filters.checks(), strict=True):
+        pool = [f for f in pool if rule(f, value)]
         if not pool:
             return name
     return None
