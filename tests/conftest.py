@@ -12,6 +12,9 @@ import pytest_asyncio
 from bot.catalog.index import Catalog
 from bot.config import PROJECT_ROOT
 
+# PostgreSQL fixtures (postgres_url, postgres_module_url): a fresh database on the throwaway server.
+pytest_plugins = ["tests.postgres"]
+
 SHARED = Path(os.environ.get("RAMEN_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
 SHARED_CSV = SHARED / "catalog-data" / "kdramas.csv"
