@@ -1,6 +1,6 @@
 """The rule of the layout: the domain packages know nothing of Discord.
 
-Every module under bot/catalog, bot/ratings, bot/recommend and bot/store is imported in a fresh
+Every module under bot/catalog, bot/ratings, bot/recommend, bot/store and bot/watch is imported in a fresh
 interpreter (this one has discord loaded already); `discord` must not be in `sys.modules` after.
 """
 
@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 
-DOMAIN = ("catalog", "ratings", "recommend", "store")
+DOMAIN = ("catalog", "ratings", "recommend", "store", "watch")
 
 
 def domain_modules() -> list[str]:
