@@ -16,10 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 # --------------------------------------------------------------------------- the adapter block
-from bot.catalog import Drama, normalize  # noqa: F401  (re-exported for the harness)
-from bot.csv_catalog import build_catalog
-from bot.recommend import Recommender, stand_in_likes
-from bot.verdict import LOOKING_FOR, answer
+from bot.catalog.assemble import build_catalog
+from bot.catalog.model import Drama, normalize  # noqa: F401  (re-exported for the harness)
+from bot.catalog.verdict import answer
+from bot.catalog.vocabulary import LOOKING_FOR
+from bot.recommend.engine import Recommender, stand_in_likes
 
 # ---------------------------------------------------------------------------
 
