@@ -36,11 +36,11 @@ def test_catalog_run_on_matches_the_facts_file(run_on):
     assert (run_on.aired_start, run_on.aired_end) == (dt.date(2020, 12, 16), dt.date(2021, 2, 4))
     assert run_on.episodes == 16
     assert run_on.platforms == ("Netflix",)
-    assert set(run_on.starring) == {"Im Shi Wan", "Shin Se Kyung"}
+    assert set(run_on.starring) == {"Yim Si Wan", "Shin Se Kyung"}
     assert run_on.review is not None and run_on.review.ramen == 8
     cast = {c.name: (c.actor, c.role) for c in run_on.characters}
     assert cast["Oh Mi Joo"] == ("Shin Se Kyung", Role.LEAD)
-    assert cast["Ki Seon Gyeom"] == ("Im Shi Wan", Role.LEAD)
+    assert cast["Ki Seon Gyeom"] == ("Yim Si Wan", Role.LEAD)
     assert cast["Seo Dan Ah"] == ("Choi Soo Young", Role.SUPPORTING)
     assert cast["Lee Young Hwa"] == ("Kang Tae Oh", Role.SUPPORTING)
     assert cast["Park Mae Yi"] == ("Lee Bong Ryun", Role.SUPPORTING)

@@ -18,6 +18,7 @@ from bot.catalog.csv_rows import CSV_COLUMNS, RowProblem, load_csv, slug_for
 from bot.catalog.index import Catalog
 from bot.catalog.model import CatalogError, Drama, Review, normalize
 from bot.catalog.toml_entries import load_catalog, load_entries
+from bot.catalog.vocabulary import LOOKING_FOR
 from bot.config import PROJECT_ROOT
 from tests.conftest import CATALOG_DIR, SHARED_CSV
 
@@ -355,7 +356,7 @@ def test_real_csv_run_on_merges_review_and_row() -> None:
     # The TOML half: the review and the story text.
     assert run_on.is_reviewed and run_on.review is not None and run_on.review.ramen == 8
     assert run_on.premise and run_on.characters and run_on.ending
-    assert run_on.starring == ("Im Shi Wan", "Shin Se Kyung")
+    assert run_on.starring == ("Yim Si Wan", "Shin Se Kyung")
     # The CSV half: community score, full cast, MDL tags after the project's own.
     assert run_on.community_score == pytest.approx(8.3)
     assert "MyDramaList" in (run_on.community_source or "")
@@ -397,14 +398,21 @@ def test_real_csv_alternate_titles_resolve() -> None:
 # --------------------------------------------------------------------------- the starter catalog
 
 
-def test_starter_catalog_has_30_facts_only_entries() -> None:
+def test_starter_catalog_entries_have_the_full_shape() -> None:
+    """Issue #13: every starter entry answers /drama, /characters, /shouldiwatch like Run On does."""
     starters = _starter_entries()
 
-    assert len(starters) >= 30
+    assert len(starters) >= 42
     for drama in starters:
         assert drama.year and drama.episodes and drama.network and drama.genres and drama.tags, drama.id
-        assert drama.starring, drama.id
-        assert not (drama.premise or drama.characters or drama.liked or drama.disliked or drama.ending), drama.id
+        assert drama.starring and drama.platforms, drama.id
+        sentences = sum(len(re.findall(r"[.!?](?:\s|$)", f.text)) for f in drama.premise)
+        assert 2 <= sentences <= 4 and not any(f.is_spoiler for f in drama.premise), drama.id
+        assert 3 <= len(drama.characters) <= 6, drama.id
+        assert all(c.actor and c.safe_facts for c in drama.characters), drama.id
+        assert drama.audience is not None and drama.audience.for_ and drama.audience.not_for, drama.id
+        assert {n.looking_for for n in drama.audience.notes} == set(LOOKING_FOR), drama.id
+        assert not drama.liked and not drama.disliked and not drama.is_unedited_draft, drama.id
 
 
 def test_every_catalog_entry_uses_the_tag_vocabulary() -> None:

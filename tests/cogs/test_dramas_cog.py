@@ -55,7 +55,7 @@ async def test_characters_without_name_offers_a_menu_that_opens_a_card(cog):
     await menu.callback(picker)
     [card] = picker.sent
     assert card.ephemeral and card.embed.title == "Ki Seon Gyeom · Run On"
-    assert {f.name: f.value for f in card.embed.fields}["Played by"] == "Im Shi Wan"
+    assert {f.name: f.value for f in card.embed.fields}["Played by"] == "Yim Si Wan"
 
 
 async def test_character_menu_is_rebuilt_from_its_custom_id_after_a_restart(catalog):

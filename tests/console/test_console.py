@@ -43,7 +43,7 @@ def test_console_drama_shows_run_on_facts(tmp_path):
     assert "Run On (2020)" in out
     assert "Aired: Dec 16, 2020 – Feb 4, 2021" in out
     assert "Episodes: 16" in out and "Where to watch: Netflix" in out
-    assert "Starring: Im Shi Wan, Shin Se Kyung" in out
+    assert "Starring: Yim Si Wan, Shin Se Kyung" in out
     assert "🍜" * 8 + " **8/10**" in out
     assert "Traceback" not in result.stderr
 

@@ -131,7 +131,7 @@ def test_rendering_drama_embed_shows_the_facts(run_on):
     assert fields["Aired"] == "Dec 16, 2020 – Feb 4, 2021"
     assert fields["Episodes"] == "16"
     assert fields["Where to watch"] == "Netflix"
-    assert fields["Starring"] == "Im Shi Wan, Shin Se Kyung"
+    assert fields["Starring"] == "Yim Si Wan, Shin Se Kyung"
     assert fields["Reviewer's ramen"] == "🍜" * 8 + " **8/10**"
     assert "No votes yet" in fields["Server's ramen"]
     in_a_dm = drama_embed(run_on, None)
