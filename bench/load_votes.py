@@ -111,8 +111,13 @@ def fake_options(members: int) -> dict:
 
 def bot_env(database: Path) -> dict[str, str]:
     """Every setting explicit (a developer's .env never leaks in): global sync, bundled catalog only."""
-    return {"DATABASE_PATH": str(database), "CATALOG_DIR": str(PROJECT_ROOT / "data" / "dramas"),
-            "CATALOG_CSV": "", "DEV_GUILD_ID": "", "LOG_LEVEL": "INFO"}
+    return {
+        "DATABASE_PATH": str(database),
+        "CATALOG_DIR": str(PROJECT_ROOT / "data" / "dramas"),
+        "CATALOG_CSV": "",
+        "DEV_GUILD_ID": "",
+        "LOG_LEVEL": "INFO",
+    }
 
 
 def stored_votes(db: Path) -> dict[tuple[str, str], int]:
@@ -125,8 +130,11 @@ def stored_votes(db: Path) -> dict[tuple[str, str], int]:
 
 def holdings(fake, prompt: str, user_id: str) -> dict[int, str]:
     """score → the spelling `user_id` holds on the prompt now."""
-    return {s: emoji for emoji, users in fake._reactions.get(prompt, {}).items()
-            if user_id in users and (s := keycap_score(emoji))}
+    return {
+        s: emoji
+        for emoji, users in fake._reactions.get(prompt, {}).items()
+        if user_id in users and (s := keycap_score(emoji))
+    }
 
 
 async def post_prompts(fake) -> dict[str, str]:
@@ -140,13 +148,24 @@ async def post_prompts(fake) -> dict[str, str]:
             raise RuntimeError(f"no rating prompt in {name}: {rec}")
         prompts[guild["id"]] = rec.original_id
     bot_id = fake.bot_user["id"]
-    await fake.wait_until(lambda: all(sum(bot_id in fake._reactions.get(p, {}).get(k, []) for k in KEYCAPS) == 10
-                                      for p in prompts.values()), 60, "the ten keycaps on every prompt")
+    await fake.wait_until(
+        lambda: all(
+            sum(bot_id in fake._reactions.get(p, {}).get(k, []) for k in KEYCAPS) == 10 for p in prompts.values()
+        ),
+        60,
+        "the ten keycaps on every prompt",
+    )
     return prompts
 
 
-async def act(fake, rng: random.Random, model: Model, prompts: dict[str, str], members: dict[str, list[str]],
-              first: list[tuple[str, str]]) -> None:
+async def act(
+    fake,
+    rng: random.Random,
+    model: Model,
+    prompts: dict[str, str],
+    members: dict[str, list[str]],
+    first: list[tuple[str, str]],
+) -> None:
     """One member does one thing on their guild's prompt, as a person would with what they see.
 
     `first`: members who have not acted yet, taken first (so every member takes part), then anyone.
@@ -190,8 +209,9 @@ async def settle(fake, db: Path) -> None:
             return
 
 
-def compare(mode: str, model: Model, stored: dict[tuple[str, str], int], names: dict[str, str],
-            guild_names: dict[str, str]) -> Result:
+def compare(
+    mode: str, model: Model, stored: dict[tuple[str, str], int], names: dict[str, str], guild_names: dict[str, str]
+) -> Result:
     result = Result(mode, sent=len(model.sent), members=len(model.vote), stored=len(stored))
     exceptions = {k for k, n in model.unseen_adds.items() if n >= 2}
     result.exception_members = len(exceptions)
@@ -200,8 +220,11 @@ def compare(mode: str, model: Model, stored: dict[tuple[str, str], int], names: 
         result.expected += want is not None
         if want == got:
             continue
-        history = ", ".join(f"{phase}: {'+' if kind == 'add' else '-'}{keycap_score(emoji)}"
-                            for _, kind, k, emoji, phase in model.sent if k == key)
+        history = ", ".join(
+            f"{phase}: {'+' if kind == 'add' else '-'}{keycap_score(emoji)}"
+            for _, kind, k, emoji, phase in model.sent
+            if k == key
+        )
         result.mismatches.append((guild_names[key[0]], names.get(key[1], key[1]), want, got, history))
         if key in exceptions:
             result.exception_mismatched += 1
@@ -212,8 +235,9 @@ def compare(mode: str, model: Model, stored: dict[tuple[str, str], int], names: 
     return result
 
 
-async def run_mode(mode: str, *, reactions: int, members: int, rate: float, seed: int, workdir: Path,
-                   python: str = sys.executable) -> Result:
+async def run_mode(
+    mode: str, *, reactions: int, members: int, rate: float, seed: int, workdir: Path, python: str = sys.executable
+) -> Result:
     """One load run in `mode` (see the module docstring) in a fresh fake, bot process and database."""
     if str(FAKE_DIR) not in sys.path:
         sys.path.insert(0, str(FAKE_DIR))
@@ -224,8 +248,9 @@ async def run_mode(mode: str, *, reactions: int, members: int, rate: float, seed
     await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     db = workdir / f"{mode}.sqlite3"
     fake = await FakeDiscord(**fake_options(members)).start()
-    bot = BotProcess(fake, [python, "-m", "bot"], cwd=str(PROJECT_ROOT), env=bot_env(db),
-                     log_path=workdir / f"{mode}.log")
+    bot = BotProcess(
+        fake, [python, "-m", "bot"], cwd=str(PROJECT_ROOT), env=bot_env(db), log_path=workdir / f"{mode}.log"
+    )
     rng, model = random.Random(f"{seed}-{mode}"), Model()
     try:
         await bot.start()
@@ -233,8 +258,9 @@ async def run_mode(mode: str, *, reactions: int, members: int, rate: float, seed
             fake.fail("PUT", REACTIONS, status=500, times=3)
             fake.fail("PUT", REACTIONS, status=429, times=3, retry_after=0.2)
         prompts = await post_prompts(fake)
-        people = {fake.guild(n)["id"]: [u for u in fake.guild(n)["members"] if u != fake.bot_user["id"]]
-                  for n in GUILDS}
+        people = {
+            fake.guild(n)["id"]: [u for u in fake.guild(n)["members"] if u != fake.bot_user["id"]] for n in GUILDS
+        }
         if mode == "faults":
             fake.fail("DELETE", REACTIONS, status=429, times=max(2, reactions // 30), retry_after=0.3)
             fake.fail("DELETE", REACTIONS, status=500, times=max(2, reactions // 30))
@@ -274,11 +300,33 @@ async def run_mode(mode: str, *, reactions: int, members: int, rate: float, seed
 
 
 def table(results: list[Result]) -> str:
-    head = ("mode", "reactions sent", "members", "votes expected", "stored", "lost", "wrong",
-            "exception members (mismatched)", "seconds", "goal 0 lost, 0 wrong")
-    rows = [head] + [(r.mode, str(r.sent), str(r.members), str(r.expected), str(r.stored), str(r.lost),
-                      str(r.wrong), f"{r.exception_members} ({r.exception_mismatched})", f"{r.seconds:.1f}",
-                      "met" if r.clean else "missed") for r in results]
+    head = (
+        "mode",
+        "reactions sent",
+        "members",
+        "votes expected",
+        "stored",
+        "lost",
+        "wrong",
+        "exception members (mismatched)",
+        "seconds",
+        "goal 0 lost, 0 wrong",
+    )
+    rows = [head] + [
+        (
+            r.mode,
+            str(r.sent),
+            str(r.members),
+            str(r.expected),
+            str(r.stored),
+            str(r.lost),
+            str(r.wrong),
+            f"{r.exception_members} ({r.exception_mismatched})",
+            f"{r.seconds:.1f}",
+            "met" if r.clean else "missed",
+        )
+        for r in results
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
@@ -290,13 +338,19 @@ async def main_async(args: argparse.Namespace) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="ramen-load-") as tmp:
         for mode in modes:
-            result = await run_mode(mode, reactions=args.reactions, members=args.members, rate=args.rate,
-                                    seed=args.seed, workdir=Path(args.keep or tmp))
+            result = await run_mode(
+                mode,
+                reactions=args.reactions,
+                members=args.members,
+                rate=args.rate,
+                seed=args.seed,
+                workdir=Path(args.keep or tmp),
+            )
             results.append(result)
             print(f"{mode}: {result.sent} sent, {result.lost} lost, {result.wrong} wrong", file=sys.stderr)
             for guild, member, want, got, history in result.mismatches[: args.show]:
                 print(f"  {guild} {member}: expected {want}, stored {got} ({history})", file=sys.stderr)
-            if result.mismatches[args.show:]:
+            if result.mismatches[args.show :]:
                 print(f"  … {len(result.mismatches) - args.show} more", file=sys.stderr)
     print(table(results))
     return 0 if all(r.clean for r in results) else 1
