@@ -2,16 +2,17 @@
 
 `Storage` is the one object the bot holds: one SQLite file (WAL, numbered migrations in
 `migrations/`, see `migrate`), a group-commit write queue with explicit transactions (`core`),
-and one area per subject: `votes` and `prompts`. New areas (and other backends) are added here.
+and one area per subject: `votes`, `prompts` and `watch_night`. New areas (and other backends) are added here.
 """
 
 from bot.store.core import Clock
 from bot.store.migrate import Migration, StorageError, load_migrations, migration_script
 from bot.store.prompts import PromptStore, RatingPrompt, ReconcileResult
 from bot.store.votes import GuildScore, MemberTaste, RankedScore, Vote, VoteStore
+from bot.store.watch_night import WatchNightStore, WatchParty, WatchPoll
 
 
-class Storage(VoteStore, PromptStore):
+class Storage(VoteStore, PromptStore, WatchNightStore):
     """Ratings and rating prompts over one aiosqlite connection. Build it with `Storage.open()`.
 
     Ids (guild, user, channel, message) are Discord snowflakes as ints; `drama_id` is the
@@ -32,6 +33,8 @@ __all__ = [
     "Storage",
     "StorageError",
     "Vote",
+    "WatchParty",
+    "WatchPoll",
     "load_migrations",
     "migration_script",
 ]

@@ -77,3 +77,7 @@ async def bot(fake_discord, bot_command, bot_cwd, bot_env, tmp_path_factory, req
     await proc.stop()
     if request.config.getoption("verbose") > 0:
         print(f"\n--- bot log ({log_path}) ---\n{proc.log_tail(200)}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: a long end-to-end run (the reduced load run); still run by default")

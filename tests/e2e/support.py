@@ -197,3 +197,54 @@ def assert_clean(fake: Any, bot: Any, sent: list[dict], *, expected_unknown: int
     assert pinging_messages(sent) == []
     assert tracebacks(bot.log_text()) == []
     assert bot.running, bot.log_tail()
+
+
+# ---------------------------------------------------------------------------------------- holding requests
+
+
+def gate_requests(fake: Any) -> list:
+    """Let a test act while the bot waits on a REST call: returns `fake.gates`, a list of
+    `async def gate(method, path)` run before the fake answers each request (path without /api/v10).
+
+    Call it before `fake.start()`: the fake binds its route handlers when it starts. A gate runs in
+    the fake's event loop while the bot's request is held open, so whatever it awaits (reactions,
+    gateway events, a database check) happens between the bot's request and the fake's answer.
+    Gates remove themselves from the list when they are done.
+    """
+    routes = fake._routes
+    fake.gates = []
+
+    def wrap(handler: Any) -> Any:
+        async def gated(req: Any) -> Any:
+            path = req.path.removeprefix("/api/v10")
+            for gate in list(fake.gates):
+                await gate(req.method, path)
+            return await handler(req)
+
+        return gated
+
+    fake._routes = lambda: [(method, path, wrap(handler)) for method, path, handler in routes()]
+    return fake.gates
+
+
+def keycap_score(name: str) -> int | None:
+    """1..10 for a rating keycap in either spelling (with or without U+FE0F), else None."""
+    plain = name.replace("\ufe0f", "")
+    if plain == "\U0001f51f":
+        return 10
+    return int(plain[0]) if len(plain) == 2 and plain[0] in "123456789" and plain[1] == "\u20e3" else None
+
+
+def held_scores(fake: Any, message_id: str | int, user_id: str | int) -> set[int]:
+    """The keycap scores (either spelling) `user_id` holds on a message in the fake right now."""
+    reactions = fake._reactions.get(str(message_id), {})
+    return {s for emoji, users in reactions.items() if str(user_id) in users and (s := keycap_score(emoji))}
+
+
+def all_votes(db: Path) -> dict[tuple[int, str, int], int]:
+    """(guild id, drama id, user id) → score for every vote in the bot's SQLite file."""
+    if not Path(db).exists():
+        return {}
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute("SELECT guild_id, drama_id, user_id, score FROM ratings").fetchall()
+    return {(int(g), str(d), int(u)): int(s) for g, d, u, s in rows}

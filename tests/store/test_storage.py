@@ -25,6 +25,7 @@ GUILD, OTHER_GUILD = 100, 200
 CHANNEL = 300
 RUN_ON, HYENA = "run-on", "hyena"
 START = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
+LATEST = load_migrations()[-1].version  # numbers are reserved per issue, so they may have gaps
 
 
 class FakeClock:
@@ -77,7 +78,7 @@ def journal_mode(path: Path) -> str:
 
 async def test_storage_open_creates_dirs_and_file_in_wal_mode(storage: Storage, db_path: Path):
     # Foreign keys being on is shown by test_storage_bad_write_in_a_batch_fails_alone.
-    assert await storage.schema_version() == len(load_migrations()) >= 2
+    assert await storage.schema_version() == LATEST >= 2
     assert journal_mode(db_path) == "wal"
 
 
@@ -431,7 +432,8 @@ def build_at_version(path: Path, version: int) -> None:
                     for user, score in ((11, 8), (12, 6), (13, 10))
                 ],
             )
-        assert db.execute("PRAGMA user_version").fetchone()[0] == version
+        highest = load_migrations()[version - 1].version if version else 0
+        assert db.execute("PRAGMA user_version").fetchone()[0] == highest
     finally:
         db.close()
 
@@ -440,7 +442,7 @@ async def test_storage_migrates_an_empty_file_to_the_latest_schema(tmp_path: Pat
     path = tmp_path / "empty.sqlite3"
     path.touch()
     async with await Storage.open(path) as store:
-        assert await store.schema_version() == len(load_migrations())
+        assert await store.schema_version() == LATEST
     reference = tmp_path / "reference.sqlite3"
     build_at_version(reference, len(load_migrations()))
     assert schema(path) == schema(reference)
@@ -451,7 +453,7 @@ async def test_storage_upgrades_from_every_earlier_version_keeping_data(tmp_path
     path = tmp_path / f"v{version}.sqlite3"
     build_at_version(path, version)
     async with await Storage.open(path) as store:
-        assert await store.schema_version() == len(load_migrations())
+        assert await store.schema_version() == LATEST
         score = await store.guild_score(GUILD, RUN_ON)
         if version == 0:
             assert score.count == 0
@@ -484,26 +486,66 @@ async def test_storage_failed_migration_rolls_back_only_its_own_step(tmp_path: P
 async def test_storage_refuses_a_schema_newer_than_the_code(tmp_path: Path):
     path = tmp_path / "future.sqlite3"
     with sqlite3.connect(path) as db:
-        db.execute(f"PRAGMA user_version = {len(load_migrations()) + 1}")
+        db.execute(f"PRAGMA user_version = {LATEST + 1}")
     db.close()
     with pytest.raises(StorageError, match="newer"):
         await Storage.open(path)
 
 
-def test_load_migrations_rejects_gaps_and_bad_names(tmp_path: Path):
+def test_load_migrations_allows_gaps_and_rejects_duplicates_and_bad_names(tmp_path: Path):
     (tmp_path / "0001_init.sql").write_text("SELECT 1;")
     (tmp_path / "0003_skip.sql").write_text("SELECT 1;")
-    with pytest.raises(StorageError, match="0002"):
+    assert [m.version for m in load_migrations(tmp_path)] == [1, 3]  # 0002 is reserved, not landed yet
+    (tmp_path / "0003_again.sql").write_text("SELECT 1;")
+    with pytest.raises(StorageError, match="two migrations numbered 0003"):
         load_migrations(tmp_path)
-    (tmp_path / "0003_skip.sql").unlink()
+    (tmp_path / "0003_again.sql").unlink()
     (tmp_path / "2-bad.sql").write_text("SELECT 1;")
     with pytest.raises(StorageError, match="NNNN"):
         load_migrations(tmp_path)
 
 
+def applied(path: Path) -> tuple[list[int], int]:
+    with sqlite3.connect(path) as db:
+        rows = [v for (v,) in db.execute("SELECT version FROM schema_migrations ORDER BY version")]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    db.close()
+    return rows, version
+
+
+async def test_storage_applies_a_lower_number_that_lands_after_a_higher_one(tmp_path: Path):
+    """Reserved numbers land in any order: 0001 and 0003 applied first, 0002 later is still applied once."""
+    path = tmp_path / "gaps.sqlite3"
+    first = Migration(1, "0001_a.sql", "CREATE TABLE a (x INTEGER);")
+    third = Migration(3, "0003_c.sql", "CREATE TABLE c (x INTEGER);")
+    second = Migration(2, "0002_b.sql", "CREATE TABLE b (x INTEGER);")
+    async with await Storage.open(path, migrations=[first, third]):
+        pass
+    assert applied(path) == ([1, 3], 3)
+    async with await Storage.open(path, migrations=[first, second, third]):
+        pass
+    assert applied(path) == ([1, 2, 3], 3)  # user_version stays the highest
+    async with await Storage.open(path, migrations=[first, second, third]):
+        pass  # nothing runs twice (CREATE TABLE b again would fail)
+    with pytest.raises(StorageError, match="0003"):  # a file with a migration this code lacks
+        await Storage.open(path, migrations=[first, second])
+
+
+async def test_storage_records_the_migrations_of_a_file_from_before_schema_migrations(tmp_path: Path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    for migration in load_migrations()[:3]:  # as the code before the table wrote them
+        db.executescript(f"BEGIN; {migration.sql}\n; PRAGMA user_version = {migration.version}; COMMIT;")
+    db.close()
+    async with await Storage.open(path) as store:
+        assert await store.schema_version() == LATEST
+    assert applied(path) == ([m.version for m in load_migrations()], LATEST)
+
+
 def test_migrations_ship_numbered_from_one():
     migrations = load_migrations()
-    assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
+    versions = [m.version for m in migrations]
+    assert versions[0] == 1 and versions == sorted(set(versions))
     # Storage wraps each file in its own transaction; a file must not open or end one itself.
     for migration in migrations:
         code = [line.strip().upper() for line in migration.sql.splitlines() if not line.strip().startswith("--")]

@@ -1,0 +1,66 @@
+"""End-to-end load run for issue #11, reduced to fit the suite: `bench/load_votes.py` in each mode.
+
+420 reactions from 204 members across 3 guilds (68 each, every member at least once), with
+changes and withdrawals, through the real bot process and the fake Discord: (a) no faults,
+(b) kill -9 mid-burst and restart, (c) a RESUME mid-burst, (d) 429/500 on the bot's reaction
+calls. The expected final votes come from the sequence the run itself sent (see the bench
+module); the goal is 0 lost and 0 wrong, members who changed keycap two or more times while the
+bot could not see them counted apart. The full run (1,200 reactions per mode, a printed table)
+is `.venv/bin/python bench/load_votes.py`.
+
+Slow but run by default (about 40 s for the four modes); `-m "not slow"` leaves it out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.load_votes import run_mode
+from tests.e2e.support import requires_fake
+
+pytestmark = [requires_fake, pytest.mark.slow]
+
+REACTIONS, MEMBERS, RATE, SEED = 420, 68, 400.0, 11
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "none",
+        pytest.param(
+            "kill",
+            marks=pytest.mark.xfail(
+                strict=True,
+                raises=AssertionError,
+                reason="issue #11: after a restart, live votes before reconciliation's read lose to keycaps added "
+                "while the bot was down (cogs/ratings.py reconcile_prompt: read_started_at cut-off)",
+            ),
+        ),
+        pytest.param(
+            "resume",
+            marks=pytest.mark.xfail(
+                strict=False,
+                raises=AssertionError,
+                reason="issue #11: members reacting while reconciliation reads a prompt after the RESUME push holders "
+                "with higher ids off the end of reaction.users(limit=None) (timing-dependent, so not strict)",
+            ),
+        ),
+        pytest.param(
+            "faults",
+            marks=pytest.mark.xfail(
+                strict=False,
+                raises=AssertionError,
+                reason="issue #11: a keycap DELETE retried late removes the keycap a member went back to, and its "
+                "echo withdraws the vote (timing-dependent in a burst, so not strict)",
+            ),
+        ),
+    ],
+)
+async def test_load_run_loses_and_corrupts_no_vote(mode, tmp_path):
+    result = await run_mode(mode, reactions=REACTIONS, members=MEMBERS, rate=RATE, seed=SEED, workdir=tmp_path)
+    assert result.sent == REACTIONS and result.members > 200
+    shown = "\n".join(f"  {g} {m}: expected {w}, stored {s} ({h})" for g, m, w, s, h in result.mismatches[:10])
+    assert (result.lost, result.wrong) == (0, 0), (
+        f"{mode}: {result.sent} reactions, {result.expected} votes expected, {result.stored} stored, "
+        f"{result.lost} lost, {result.wrong} wrong, {result.exception_members} exception members\n{shown}"
+    )
