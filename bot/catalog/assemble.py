@@ -15,9 +15,6 @@ Merge precedence (a reviewed or starter TOML entry and a CSV row for the same sh
 
 from __future__ import annotations
 
-import fnmatch
-import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -25,48 +22,9 @@ from pathlib import Path
 from bot.catalog.csv_rows import RowProblem, claim_id, load_csv
 from bot.catalog.index import Catalog
 from bot.catalog.model import CatalogError, Drama, normalize
-from bot.catalog.toml_entries import Fields, load_entries
+from bot.catalog.spoiler_tags import SpoilerTags
+from bot.catalog.toml_entries import load_entries
 from bot.config import DEFAULT_CATALOG_DIR
-
-
-class SpoilerTags:
-    """Which tags give the plot away, from `data/spoiler-tags.toml` (case-insensitive fnmatch patterns)."""
-
-    def __init__(self, patterns: Iterable[str] = ()) -> None:
-        self.patterns = tuple(p.casefold() for p in patterns)
-        # One compiled regex for all patterns: start-up checks every tag of every drama.
-        self._regex = re.compile("|".join(fnmatch.translate(p) for p in self.patterns)) if self.patterns else None
-
-    @classmethod
-    def load(cls, path: Path) -> SpoilerTags:
-        """Read `patterns = [...]` from `path`. Raises CatalogError naming the file and field."""
-        try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-        except OSError as exc:
-            raise CatalogError(str(path), "", f"cannot read the spoiler tag list: {exc.strerror or exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise CatalogError(str(path), "", f"not valid TOML: {exc}") from exc
-        fields = Fields(data, str(path), "")
-        patterns = fields.strings("patterns")
-        fields.done()
-        return cls(patterns)
-
-    def is_spoiler(self, tag: str) -> bool:
-        """Whether `tag` matches one of the patterns (case-insensitive)."""
-        return self._regex is not None and self._regex.match(tag.casefold()) is not None
-
-    def apply(self, drama: Drama) -> Drama:
-        """`drama` with its plot-revealing tags moved from `tags` to `spoiler_tags`."""
-        hidden = tuple(t for t in drama.tags if self.is_spoiler(t))
-        if not hidden:
-            return drama
-        return replace(
-            drama,
-            tags=tuple(t for t in drama.tags if t not in hidden),
-            spoiler_tags=tuple(dict.fromkeys((*drama.spoiler_tags, *hidden))),
-        )
-
 
 # --------------------------------------------------------------------------- merging
 
@@ -190,7 +148,7 @@ def build_catalog(
 
     TOML entries and CSV rows for the same show merge (see `merge`). Bad CSV rows are skipped
     and returned as problems for the caller to log; they never stop start-up. Tags that give the
-    plot away move to `Drama.spoiler_tags` (default list: `data/spoiler-tags.toml`).
+    plot away move to `Drama.spoiler_tags` (default rules: `data/spoiler-tags.toml`).
 
     Returns:
         (the catalog, the CSV's row problems in file order; empty without a CSV).
@@ -214,5 +172,5 @@ def build_catalog(
 
 
 def default_spoiler_tags_path() -> Path:
-    """The bundled list of plot-revealing tags, `data/spoiler-tags.toml`, resolved from the package."""
+    """The bundled spoiler-tag rules and list, `data/spoiler-tags.toml`, resolved from the package."""
     return DEFAULT_CATALOG_DIR.parent / "spoiler-tags.toml"

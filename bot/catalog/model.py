@@ -42,6 +42,7 @@ class Fit(StrEnum):
     YES = "yes"
     MAYBE = "maybe"
     NO = "no"
+    UNKNOWN = "unknown"  # the catalog holds no evidence either way: "can't tell yet"
 
 
 class CatalogError(Exception):

@@ -25,7 +25,7 @@ from bot.ui.markup import ELLIPSIS, Markup, concat, fact_markup, md, plain, spoi
 
 COLOUR = discord.Colour(0xE8A33D)  # broth
 SPOILER_COLOUR = discord.Colour(0x2B2D31)
-FIT_LABEL = {Fit.YES: "✅ Yes", Fit.MAYBE: "🤔 Maybe", Fit.NO: "🙅 Probably not"}
+FIT_LABEL = {Fit.YES: "✅ Yes", Fit.MAYBE: "🤔 Maybe", Fit.NO: "🙅 Probably not", Fit.UNKNOWN: "🤷 Can't tell yet"}
 
 
 class Section(StrEnum):

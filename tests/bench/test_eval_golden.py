@@ -1,6 +1,6 @@
 """The golden files of issue #12 are well-formed and name real shows; the evaluation runs end to end.
 
-These tests do not assert that the engine meets the issue's goals (it does not yet); the figures
+The goals themselves are asserted in test_verdict_goals.py (verdicts); the figures
 are printed by `bench/eval_recommend.py` and recorded in bench/README.md.
 """
 

@@ -1,0 +1,69 @@
+"""The golden /shouldiwatch cases as tests of issue #12's goals, on the live verdicts.
+
+Each labelled (show, interest) pair of bench/golden/verdicts.toml is one test: the engine may miss
+(a "maybe" where a fan says yes), but it may never be confidently wrong (yes where the answer is
+no, or no where it is yes), and it never answers yes or no where the catalog cannot tell.
+The aggregate goals are checked on the same run as the baselines: accuracy above every baseline,
+and at least `MIN_ACCURACY`.
+
+MIN_ACCURACY comes from the measured figures (bench/README.md): 95.0% bundled (57/60) and 95.7%
+with the CSV (88/92) on the entries as they are; with every bundled entry carrying its own
+per-interest audience notes (which win, by rule) the team's notes disagree with four golden labels
+by one step (yes↔maybe, maybe↔no), giving 93.3% and 93.5%. The floor sits just below both.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import eval_recommend
+from bench.evalkit import adapter, golden
+from tests.conftest import SHARED_CSV
+
+MIN_ACCURACY = 0.93
+
+_CASES = golden.load_verdicts()
+
+
+@pytest.fixture(scope="module")
+def bundled() -> golden.TitleIndex:
+    return golden.TitleIndex(adapter.load_catalog())
+
+
+@pytest.fixture(scope="module")
+def full() -> golden.TitleIndex | None:
+    return golden.TitleIndex(adapter.load_catalog(SHARED_CSV)) if SHARED_CSV.is_file() else None
+
+
+@pytest.mark.parametrize("case", _CASES, ids=[f"{c.title}/{c.interest}" for c in _CASES])
+def test_golden_verdict_is_never_confidently_wrong(case: golden.VerdictCase, bundled, full):
+    indexes = [bundled] + ([full] if full is not None else [])
+    judged = 0
+    for index in indexes:
+        drama = index.find(case.title, case.year)
+        if drama is None:
+            continue  # a CSV-only show, judged only with the CSV
+        got = adapter.engine_verdict(drama, case.interest)
+        assert {got, case.expected} != {"yes", "no"}, f"{case.title} / {case.interest}: {got}, fan says {case.why}"
+        if case.expected == "unknown":
+            assert got not in ("yes", "no"), f"{case.title} / {case.interest}: guessed {got}"
+        judged += 1
+    if judged == 0:
+        pytest.skip(f"{case.title} is only in the shared CSV ({SHARED_CSV}), absent here")
+
+
+@pytest.fixture(scope="module")
+def results() -> eval_recommend.EvalResults:
+    return eval_recommend.evaluate(fast=True, csv_path=SHARED_CSV if SHARED_CSV.is_file() else None, members=5)
+
+
+@pytest.mark.parametrize("catalog", ["bundled", "bundled+CSV"])
+def test_verdict_accuracy_beats_every_baseline_and_the_floor(results, catalog):
+    if catalog not in {v.catalog for v in results.verdicts}:
+        pytest.skip(f"the shared CSV is absent ({SHARED_CSV})")
+    engine = results.verdict(catalog, "engine")
+    assert engine.confidently_wrong == 0, engine.wrong
+    assert engine.guessed_unknown == 0, engine.wrong
+    assert engine.accuracy >= MIN_ACCURACY, engine.wrong
+    for baseline in ("random", "always maybe", "before"):
+        assert engine.accuracy > results.verdict(catalog, baseline).accuracy, baseline
