@@ -65,5 +65,12 @@ def test_verdict_accuracy_beats_every_baseline_and_the_floor(results, catalog):
     assert engine.confidently_wrong == 0, engine.wrong
     assert engine.guessed_unknown == 0, engine.wrong
     assert engine.accuracy >= MIN_ACCURACY, engine.wrong
-    for baseline in ("random", "always maybe", "before"):
+    for baseline in ("random", "always maybe"):
         assert engine.accuracy > results.verdict(catalog, baseline).accuracy, baseline
+    before = results.verdict(catalog, "before").accuracy
+    if catalog == "bundled":
+        # Every bundled show carries its own note for every interest (issue #13), and a note wins by
+        # rule in both the engine and the "before" code: on this catalog the two tie by construction.
+        assert engine.accuracy >= before, "before"
+    else:
+        assert engine.accuracy > before, "before"
