@@ -124,7 +124,8 @@ class PostgresBackend:
 
 
 async def migrate_postgres(conn: asyncpg.Connection, migrations: list[Migration], where: str) -> None:
-    """Apply the migrations the database lacks, each in its own transaction with its `schema_migrations` row.
+    """Apply the migrations the database lacks (by number; numbers may land out of order), each in its
+    own transaction with its `schema_migrations` row.
 
     The whole run holds the session advisory lock `MIGRATION_LOCK`, so processes starting together
     migrate one after the other and each step is applied once. Raises StorageError when the
@@ -133,13 +134,15 @@ async def migrate_postgres(conn: asyncpg.Connection, migrations: list[Migration]
     await conn.execute(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")  # one migrator at a time
     try:
         await conn.execute(SCHEMA_TABLE)
-        version = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations")
-        if version > len(migrations):
+        applied = {int(v) for (v,) in await conn.fetch("SELECT version FROM schema_migrations")}
+        unknown = sorted(applied - {m.version for m in migrations})
+        if unknown:
+            known = migrations[-1].version if migrations else 0
             raise StorageError(
-                f"{where}: schema version {version} is newer than this code knows ({len(migrations)});"
-                " upgrade the bot or use another DATABASE_URL"
+                f"{where}: schema version {unknown[-1]} is newer than this code knows (it has migration "
+                f"{unknown[-1]:04d}; this code knows up to {known:04d}); upgrade the bot or use another DATABASE_URL"
             )
-        for migration in migrations[version:]:
+        for migration in (m for m in migrations if m.version not in applied):
             async with conn.transaction():
                 await conn.execute(migration.sql)
                 await conn.execute(
