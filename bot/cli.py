@@ -145,7 +145,7 @@ def serve(verb: str, execute: list[str]) -> int:
             return asyncio.run(_console(settings, catalog, execute))
         return asyncio.run(_run(settings, catalog))
     except StorageUnavailable as exc:
-        print(f"Configuration error: DATABASE_PATH={settings.database_path}: {exc}", file=sys.stderr)
+        print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 0
@@ -159,21 +159,32 @@ class StorageUnavailable(Exception):
 
 
 async def open_storage(settings: Settings) -> Storage:
-    """Open the ratings database at DATABASE_PATH.
+    """Open the ratings database: the PostgreSQL database at DATABASE_URL when set, else the SQLite
+    file at DATABASE_PATH.
 
     Raises:
-        StorageUnavailable: the path is a folder, cannot be created, is not a SQLite file, or is
-            from a newer version of Ramen.
+        StorageUnavailable (its message names the setting): the server is unreachable or refuses the
+            login; the path is a folder, cannot be created, is not a SQLite file, or is in use by
+            another process; the schema is from a newer version of Ramen.
     """
-    from bot.store import Storage, StorageError
+    import asyncpg
 
+    from bot.store import Storage, StorageError
+    from bot.store.dialect import describe_url
+
+    if settings.database_url:
+        where = f"DATABASE_URL ({describe_url(settings.database_url)})"
+        try:
+            return await Storage.open(settings.database_url)
+        except (OSError, asyncpg.PostgresError, StorageError) as exc:
+            raise StorageUnavailable(f"{where}: cannot use it as the ratings database ({exc})") from exc
     path = settings.database_path
     if path.is_dir():
-        raise StorageUnavailable("that is a folder; give a file path such as var/ramen.sqlite3")
+        raise StorageUnavailable(f"DATABASE_PATH={path}: that is a folder; give a file path such as var/ramen.sqlite3")
     try:
         return await Storage.open(path)
     except (OSError, sqlite3.Error, StorageError) as exc:
-        raise StorageUnavailable(f"cannot open it as the ratings database ({exc})") from exc
+        raise StorageUnavailable(f"DATABASE_PATH={path}: cannot open it as the ratings database ({exc})") from exc
 
 
 def build_catalog(settings: Settings) -> Catalog:

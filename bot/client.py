@@ -19,15 +19,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.dramas", "cogs.ratings", "cogs.rating_prompts", "cogs.recommend")
+EXTENSIONS = ("cogs.dramas", "cogs.ratings", "cogs.rating_prompts", "cogs.recommend", "cogs.watchnight")
 
 
 def intents() -> discord.Intents:
-    """Only what the bot needs: guilds (for the command tree and channels) and guild reactions
-    (rating prompts). Nothing privileged: no members, presences or message content."""
+    """Only what the bot needs: guilds (for the command tree and channels), guild reactions (rating
+    prompts), guild messages (a watch-night poll's result message and its finalised update) and
+    guild scheduled events (watch parties). Nothing privileged: no members, presences or message
+    content (the poll-result message is the bot's own, so its embed arrives without it)."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_reactions = True
+    wanted.guild_messages = True
+    wanted.guild_scheduled_events = True
     return wanted
 
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
@@ -33,6 +34,11 @@ class Settings:
         catalog_csv: optional K-drama facts CSV loaded beside the TOML entries (`CATALOG_CSV`).
         dev_guild_id: guild to sync app commands to at once (`DEV_GUILD_ID`), or None: global sync.
         log_level: a `logging` level name (`LOG_LEVEL`), default INFO.
+        database_url: a PostgreSQL URL (`DATABASE_URL`, `postgresql://user:password@host:port/db`);
+            None: the SQLite file at `database_path` (one process only).
+        shard_count: `SHARD_COUNT`, the gateway's total number of shards, or None: one process, no sharding.
+        shard_ids: `SHARD_IDS` (`0-3`, `0,2`, `4-7,9`), the shards this process runs, sorted;
+            None with a shard_count: all of them.
     """
 
     discord_token: str | None
@@ -41,13 +47,17 @@ class Settings:
     catalog_csv: Path | None
     dev_guild_id: int | None
     log_level: str
+    database_url: str | None = None
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from `env` (default: `os.environ`). Relative paths resolve from the project root.
 
         Raises:
-            ConfigError: `DEV_GUILD_ID` is not a positive integer, or `LOG_LEVEL` is not a level name.
+            ConfigError: `DEV_GUILD_ID` is not a positive integer, `LOG_LEVEL` is not a level name,
+                `DATABASE_URL` is not a postgresql:// URL, or the shard settings are malformed.
         """
         env = os.environ if env is None else env
 
@@ -69,6 +79,7 @@ class Settings:
         if level not in LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}.")
         csv_raw = get("CATALOG_CSV")
+        shard_count, shard_ids = parse_shards(get("SHARD_COUNT"), get("SHARD_IDS"))
         return cls(
             discord_token=get("DISCORD_TOKEN"),
             database_path=_resolve(get("DATABASE_PATH"), DEFAULT_DATABASE_PATH),
@@ -76,6 +87,9 @@ class Settings:
             catalog_csv=_resolve(csv_raw, None) if csv_raw else None,
             dev_guild_id=dev_guild_id,
             log_level=level,
+            database_url=parse_database_url(get("DATABASE_URL")),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
 
     @property
@@ -90,3 +104,51 @@ def _resolve(raw: str | None, default: Path | None) -> Path:
         return default
     path = Path(raw).expanduser()
     return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def parse_database_url(raw: str | None) -> str | None:
+    """`DATABASE_URL` checked: None stays None; else a `postgresql://` (or `postgres://`) URL with a host.
+
+    Raises ConfigError naming the setting (never echoing the URL: it may hold a password).
+    """
+    if raw is None:
+        return None
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - parsing the port raises ValueError when it is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("postgresql", "postgres") or not raw.startswith(f"{parts.scheme}://"):
+        raise ConfigError(
+            "DATABASE_URL must be a PostgreSQL URL such as postgresql://ramen:PASSWORD@127.0.0.1:5432/ramen "
+            "(leave it empty to use the SQLite file at DATABASE_PATH)."
+        )
+    return raw
+
+
+def parse_shards(count_raw: str | None, ids_raw: str | None) -> tuple[int | None, tuple[int, ...] | None]:
+    """`SHARD_COUNT` and `SHARD_IDS` → (shard count, this process's shard ids, sorted).
+
+    Neither set → (None, None): one process, no sharding. `SHARD_COUNT` alone → all shards here.
+    `SHARD_IDS` is a list of ids and ranges (`0-3`, `0,2`, `4-7,9`), each in 0..SHARD_COUNT-1, no
+    id twice. Raises ConfigError naming the setting.
+    """
+    if count_raw is None:
+        if ids_raw is not None:
+            raise ConfigError("SHARD_IDS needs SHARD_COUNT (the total number of shards across every process).")
+        return None, None
+    if not (count_raw.isascii() and count_raw.isdigit()) or int(count_raw) < 1:
+        raise ConfigError(f"SHARD_COUNT must be a whole number ≥ 1, got {count_raw!r}.")
+    count = int(count_raw)
+    if ids_raw is None:
+        return count, tuple(range(count))
+    ids: list[int] = []
+    for part in ids_raw.split(","):
+        low, _, high = part.strip().partition("-")
+        bounds = (low.strip(), (high or low).strip())
+        if not all(b.isascii() and b.isdigit() for b in bounds) or int(bounds[0]) > int(bounds[1]):
+            raise ConfigError(f"SHARD_IDS must list shard ids and ranges such as 0-3 or 0,2, got {ids_raw!r}.")
+        ids.extend(range(int(bounds[0]), int(bounds[1]) + 1))
+    if len(set(ids)) != len(ids) or not all(0 <= i < count for i in ids):
+        raise ConfigError(f"SHARD_IDS must name each shard once, each in 0..{count - 1} (SHARD_COUNT={count}).")
+    return count, tuple(sorted(ids))

@@ -40,5 +40,54 @@ def test_settings_reject_bad_values_naming_the_setting(name, value):
 
 def test_env_example_lists_every_setting():
     example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
-    for name in ("DISCORD_TOKEN", "DATABASE_PATH", "CATALOG_DIR", "CATALOG_CSV", "DEV_GUILD_ID", "LOG_LEVEL"):
+    names = ("DISCORD_TOKEN", "DATABASE_PATH", "CATALOG_DIR", "CATALOG_CSV", "DEV_GUILD_ID", "LOG_LEVEL")
+    for name in (*names, "DATABASE_URL", "SHARD_COUNT", "SHARD_IDS"):
         assert f"\n{name}=" in example
+
+
+def test_settings_database_url_and_shards_unset_mean_one_process_on_sqlite():
+    settings = Settings.from_env({"DATABASE_URL": " ", "SHARD_COUNT": "", "SHARD_IDS": ""})
+    assert settings.database_url is None
+    assert (settings.shard_count, settings.shard_ids) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "expected"),
+    [
+        ("4", "", (0, 1, 2, 3)),  # SHARD_COUNT alone: every shard in this process
+        ("4", "0-3", (0, 1, 2, 3)),
+        ("4", "2,0", (0, 2)),
+        ("10", "4-7, 9", (4, 5, 6, 7, 9)),
+        ("2", "1", (1,)),
+    ],
+)
+def test_settings_shard_ranges(count, ids, expected):
+    settings = Settings.from_env({"SHARD_COUNT": count, "SHARD_IDS": ids})
+    assert settings.shard_count == int(count)
+    assert settings.shard_ids == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SHARD_IDS": "0"}, "SHARD_IDS"),  # ids without the total
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "two"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "SHARD_IDS"),  # out of 0..1
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0-2,1"}, "SHARD_IDS"),  # 1 twice
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "3-1"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "a-b"}, "SHARD_IDS"),
+        ({"DATABASE_URL": "mysql://ramen@db/ramen"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "var/ramen.sqlite3"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql://ramen:secret@db:port/ramen"}, "DATABASE_URL"),
+    ],
+)
+def test_settings_reject_bad_database_url_and_shards(env, named):
+    with pytest.raises(ConfigError, match=named) as caught:
+        Settings.from_env(env)
+    assert "secret" not in str(caught.value)  # a URL's password is never echoed
+
+
+def test_settings_keep_a_postgresql_url():
+    url = "postgresql://ramen:pw@127.0.0.1:5432/ramen"
+    assert Settings.from_env({"DATABASE_URL": url}).database_url == url

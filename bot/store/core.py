@@ -1,8 +1,8 @@
-"""The store's machinery: one aiosqlite connection, WAL, explicit transactions, group commit.
+"""The store's machinery: a backend (SQLite or PostgreSQL), explicit transactions, group commit.
 
-`Database` owns one connection (WAL, foreign keys on) opened with `isolation_level=None`, so
-transactions are the ones written here and nothing else: `executescript()` and the sqlite3
-module's implicit transactions would otherwise commit behind our back.
+`Database` runs on a backend: `bot.store.sqlite.SqliteBackend` (one aiosqlite connection, WAL,
+the default) or `bot.store.postgres.PostgresBackend` (an asyncpg pool), chosen by what `open()`
+is given: a path, or a `postgresql://…` URL. Both run the same SQL text (`bot.store.dialect`).
 
 Writes are serialized through one queue and committed in groups: calls that arrive while a
 commit is in flight are applied, in arrival order, in the next single transaction, and each
@@ -21,9 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-import aiosqlite
-
-from bot.store.migrate import Migration, StorageError, load_migrations, migrate
+from bot.store.dialect import Tx, is_postgres_url
+from bot.store.migrate import Migration, StorageError
 
 BATCH_LIMIT = 1000
 """The most queued writes one transaction takes; the rest wait for the next commit."""
@@ -40,7 +39,7 @@ class _Write:
 
     future: asyncio.Future[Any]
     statements: tuple[Statement, ...] = ()
-    apply: Callable[[aiosqlite.Connection], Awaitable[Any]] | None = None
+    apply: Callable[[Tx], Awaitable[Any]] | None = None
 
 
 def utcnow() -> dt.datetime:
@@ -61,18 +60,17 @@ def parse_timestamp(text: str) -> dt.datetime:
 
 
 class Database:
-    """One aiosqlite connection with a group-commit write queue. Build it with `open()`.
+    """A backend with a group-commit write queue. Build it with `open()`.
 
     Writes return once committed; reads see every write that has returned. Use from one event
     loop. Closing waits for queued writes. A write whose caller is cancelled is dropped if its
     transaction has not started, and commits anyway if it has.
     """
 
-    def __init__(self, db: aiosqlite.Connection, clock: Clock = utcnow) -> None:
-        """Wrap an open, migrated connection; prefer `open()`, which makes one."""
-        self._db = db
+    def __init__(self, backend: Any, clock: Clock = utcnow) -> None:
+        """Wrap an open, migrated backend; prefer `open()`, which makes one."""
+        self._backend = backend
         self._clock = clock
-        self._lock = asyncio.Lock()  # one transaction (or read) at a time on the connection
         self._queue: list[_Write] = []
         self._writer: asyncio.Task[None] | None = None
         self._closed = False
@@ -80,46 +78,44 @@ class Database:
     @classmethod
     async def open(
         cls,
-        path: Path | str,
+        target: Path | str,
         *,
         busy_timeout_ms: int = 5000,
         clock: Clock = utcnow,
         migrations: list[Migration] | None = None,
     ) -> Self:
-        """Open (creating it and its parent directories) the database at `path` and migrate it.
+        """Open and migrate the database at `target`: a `postgresql://…` URL, else a SQLite file path.
 
-        Sets WAL, `foreign_keys=ON`, `synchronous=FULL` (with group commit a vote is on disk when
-        its call returns, at one fsync per batch) and `busy_timeout`. `clock` returns the aware
-        "now" stamped on writes; `migrations` defaults to `load_migrations()`.
-        Raises StorageError if the file's schema is newer than the migrations, or WAL is refused;
-        sqlite3.Error if a migration fails (that step is rolled back; earlier ones stay).
+        SQLite: the file (and its parent directories) is created, locked for this process, put in
+        WAL mode (see `bot.store.sqlite`). PostgreSQL: a pool is connected (see `bot.store.postgres`).
+        `clock` returns the aware "now" stamped on writes; `migrations` defaults to the dialect's.
+        Raises StorageError if the database is in use by another process (SQLite), unreachable
+        (PostgreSQL), newer than the migrations, or refuses WAL; the driver's error if a migration
+        fails (that step is rolled back; earlier ones stay).
         """
-        path = Path(path)
-        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
-        if migrations is None:
-            migrations = await asyncio.to_thread(load_migrations)
-        db = await aiosqlite.connect(path, isolation_level=None)
-        try:
-            await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            (mode,) = (await db.execute_fetchall("PRAGMA journal_mode = WAL"))[0]
-            if str(mode).lower() != "wal":
-                raise StorageError(f"{path}: SQLite refused WAL mode (journal_mode is {mode})")
-            await db.execute("PRAGMA synchronous = FULL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await migrate(db, migrations, path)
-        except BaseException:
-            await db.close()
-            raise
-        return cls(db, clock)
+        if is_postgres_url(target):
+            from bot.store.postgres import PostgresBackend
+
+            backend: Any = await PostgresBackend.open(str(target), migrations=migrations)
+        else:
+            from bot.store.sqlite import SqliteBackend
+
+            backend = await SqliteBackend.open(Path(target), busy_timeout_ms=busy_timeout_ms, migrations=migrations)
+        return cls(backend, clock)
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgres"."""
+        return str(self._backend.dialect)
 
     async def close(self) -> None:
-        """Finish the queued writes, then close the connection. Calling it twice is harmless."""
+        """Finish the queued writes, then close the backend. Calling it twice is harmless."""
         if self._closed:
             return
         self._closed = True
         if self._writer is not None and not self._writer.done():
             await asyncio.wait([self._writer])  # its failures already went to the callers
-        await self._db.close()
+        await self._backend.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -130,41 +126,41 @@ class Database:
         await self.close()
 
     async def schema_version(self) -> int:
-        """The database's `PRAGMA user_version`: how many migrations it has."""
-        return int((await self.read("PRAGMA user_version"))[0][0])
+        """How many migrations the database has."""
+        self._check_open()
+        return int(await self._backend.schema_version())
 
     async def write(self, *statements: Statement) -> None:
         """Run plain statements in the next group commit; returns once committed."""
         await self._submit(_Write(self._future(), statements=statements))
 
-    async def transaction(self, apply: Callable[[aiosqlite.Connection], Awaitable[Any]]) -> Any:
-        """Run `apply(connection)` inside the next group commit and return its result once committed.
+    async def transaction(self, apply: Callable[[Tx], Awaitable[Any]]) -> Any:
+        """Run `apply(tx)` inside the next group commit and return its result once committed.
 
-        `apply` may read and write; it sees the writes queued before it. If it raises, its
-        statements are rolled back and the error is raised here; the other writes still commit.
+        `apply` may read and write (`tx.execute_fetchall`, `tx.execute(…).rowcount`,
+        `tx.executemany`); it sees the writes queued before it. If it raises, its statements are
+        rolled back and the error is raised here; the other writes still commit.
         """
         return await self._submit(_Write(self._future(), apply=apply))
 
-    def _future(self) -> asyncio.Future[Any]:
-        """A future for a write about to be queued; raises StorageError once the store is closed."""
+    def _check_open(self) -> None:
         if self._closed:
             raise StorageError("storage is closed")
+
+    def _future(self) -> asyncio.Future[Any]:
+        """A future for a write about to be queued; raises StorageError once the store is closed."""
+        self._check_open()
         return asyncio.get_running_loop().create_future()
 
     async def read(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
-        """The rows of one SELECT; it sees every write that has returned. Raises StorageError once closed."""
-        if self._closed:
-            raise StorageError("storage is closed")
-        # Under the lock so a read never sees the writer's half-applied batch.
-        async with self._lock:
-            return list(await self._db.execute_fetchall(sql, tuple(parameters)))
+        """The rows of one SELECT (as tuples); sees every write that has returned. StorageError once closed."""
+        self._check_open()
+        return list(await self._backend.read(sql, tuple(parameters)))
 
     async def read_all(self, *queries: Statement) -> list[list[Any]]:
         """The rows of several SELECTs, read together: no write commits between them."""
-        if self._closed:
-            raise StorageError("storage is closed")
-        async with self._lock:
-            return [list(await self._db.execute_fetchall(sql, parameters)) for sql, parameters in queries]
+        self._check_open()
+        return list(await self._backend.read_all(queries))
 
     async def _submit(self, write: _Write) -> Any:
         """Queue `write`, make sure the writer runs, and wait until its transaction committed."""
@@ -185,8 +181,7 @@ class Database:
         try:
             while self._queue:
                 batch, self._queue = self._queue[:BATCH_LIMIT], self._queue[BATCH_LIMIT:]
-                async with self._lock:
-                    await self._commit(batch)
+                await self._commit(batch)
         except BaseException as error:  # cancelled with the loop: nobody may wait forever
             for write in [*batch, *self._queue]:
                 _settle(write, error=StorageError(f"storage writer stopped: {error!r}"))
@@ -196,14 +191,12 @@ class Database:
     async def _commit(self, batch: list[_Write]) -> None:
         """Apply `batch` in one transaction; if anything fails, retry each write on its own."""
         try:
-            results = await self._transaction(batch)
+            results = await self._backend.run(lambda tx: _apply(tx, batch))
         except Exception:
-            await self._rollback()
             for write in batch:  # isolate the culprit: every other write still commits
                 try:
-                    (result,) = await self._transaction([write])
+                    (result,) = await self._backend.run(lambda tx, one=write: _apply(tx, [one]))
                 except Exception as error:
-                    await self._rollback()
                     _settle(write, error=error)
                 else:
                     _settle(write, result=result)
@@ -211,35 +204,30 @@ class Database:
         for write, result in zip(batch, results, strict=True):
             _settle(write, result=result)
 
-    async def _transaction(self, batch: list[_Write]) -> list[Any]:
-        db = self._db
-        results: list[Any] = []
-        await db.execute("BEGIN IMMEDIATE")
-        pending: dict[str, list[tuple[Any, ...]]] = {}
 
-        async def flush() -> None:
-            # Consecutive plain writes go in one executemany per statement; order with other writes is kept.
-            for sql, rows in pending.items():
-                await db.executemany(sql, rows)
-            pending.clear()
+async def _apply(tx: Tx, batch: list[_Write]) -> list[Any]:
+    """Apply a batch's writes in order inside the open transaction `tx`; their results in order."""
+    results: list[Any] = []
+    pending: dict[str, list[tuple[Any, ...]]] = {}
 
-        for write in batch:
-            if write.apply is None:
-                for sql, parameters in write.statements:
-                    pending.setdefault(sql, []).append(parameters)
-                results.append(None)
-                continue
-            if pending:
-                await flush()
-            results.append(await write.apply(db))
+    async def flush() -> None:
+        # Consecutive plain writes go in one executemany per statement; order with other writes is kept.
+        for sql, rows in pending.items():
+            await tx.executemany(sql, rows)
+        pending.clear()
+
+    for write in batch:
+        if write.apply is None:
+            for sql, parameters in write.statements:
+                pending.setdefault(sql, []).append(parameters)
+            results.append(None)
+            continue
         if pending:
             await flush()
-        await db.execute("COMMIT")
-        return results
-
-    async def _rollback(self) -> None:
-        if self._db.in_transaction:
-            await self._db.execute("ROLLBACK")
+        results.append(await write.apply(tx))
+    if pending:
+        await flush()
+    return results
 
 
 def _settle(write: _Write, *, result: Any = None, error: BaseException | None = None) -> None:

@@ -8,6 +8,11 @@ version applied. Each missing migration runs in its own transaction together wit
 `schema_migrations` row and the new `user_version`, so a failed step leaves the database as it
 was. The transaction is written inside each script because `executescript()` commits whatever
 is open before it runs (an outer BEGIN would do nothing).
+
+Both backends share the numbers and, where the SQL is the same, the file; a file in
+`migrations/postgres/` with the same number replaces the shared one on PostgreSQL (types and
+triggers differ there). This module runs the SQLite side; `bot.store.postgres` the other, with the
+same rule (a `schema_migrations` row per applied version).
 """
 
 from __future__ import annotations
@@ -35,19 +40,15 @@ class Migration:
     sql: str
 
 
-def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """The migrations in `directory`, by version: files named `NNNN_name.sql`, numbers from 1 up.
+def load_migrations(directory: Path = MIGRATIONS_DIR, *, dialect: str = "sqlite") -> list[Migration]:
+    """The migrations in `directory` for `dialect` ("sqlite" or "postgres"), by version: files named
+    `NNNN_name.sql`, numbers from 1 up; for "postgres", `directory/postgres/NNNN_*.sql` replaces the
+    shared file of the same number.
 
     Numbers may have gaps (reserved numbers land in any order). Raises StorageError when a `.sql`
-    file is misnamed, a number is 0 or used twice.
+    file is misnamed, a number is 0 or used twice, or a PostgreSQL file replaces no shared one.
     """
-    migrations: list[Migration] = []
-    for path in sorted(directory.glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if match is None:
-            raise StorageError(f"{path}: migration files are named NNNN_lowercase_name.sql")
-        migrations.append(Migration(int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
-    migrations.sort(key=lambda m: m.version)
+    migrations = sorted((_migration(path) for path in directory.glob("*.sql")), key=lambda m: m.version)
     for previous, migration in zip([None, *migrations], migrations, strict=False):
         if migration.version < 1:
             raise StorageError(f"{directory}: migration numbers start at 0001, found {migration.name}")
@@ -55,7 +56,22 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
             raise StorageError(
                 f"{directory}: two migrations numbered {migration.version:04d}: {previous.name} and {migration.name}"
             )
+    if dialect == "postgres":
+        by_version = {m.version: m for m in migrations}
+        for path in sorted((directory / "postgres").glob("*.sql")):
+            override = _migration(path)
+            if override.version not in by_version:
+                raise StorageError(f"{path}: no shared migration {override.version:04d} for it to replace")
+            by_version[override.version] = override
+        migrations = [by_version[m.version] for m in migrations]
     return migrations
+
+
+def _migration(path: Path) -> Migration:
+    match = _MIGRATION_NAME.match(path.name)
+    if match is None:
+        raise StorageError(f"{path}: migration files are named NNNN_lowercase_name.sql")
+    return Migration(int(match.group(1)), path.name, path.read_text(encoding="utf-8"))
 
 
 APPLIED_TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"

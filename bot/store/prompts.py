@@ -13,11 +13,10 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.ratings.reconcile import reconcile_changes
 from bot.ratings.scores import MAX_SCORE, check_score
 from bot.store.core import Database, parse_timestamp, timestamp
+from bot.store.dialect import Tx
 from bot.store.votes import DELETE_VOTE, UPSERT_VOTE
 
 _PROMPT_COLUMNS = "message_id, guild_id, channel_id, drama_id, created_at"
@@ -90,7 +89,7 @@ class PromptStore(Database):
         """
         stamp = timestamp(created_at or self._clock())
 
-        async def apply(db: aiosqlite.Connection) -> RatingPrompt:
+        async def apply(db: Tx) -> RatingPrompt:
             await db.execute(
                 f"INSERT INTO rating_prompts ({_PROMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (message_id) DO NOTHING",
@@ -125,7 +124,7 @@ class PromptStore(Database):
         Returns True if it was a prompt.
         """
 
-        async def apply(db: aiosqlite.Connection) -> bool:
+        async def apply(db: Tx) -> bool:
             cursor = await db.execute("DELETE FROM rating_prompts WHERE message_id = ?", (message_id,))
             return cursor.rowcount > 0
 
@@ -164,7 +163,7 @@ class PromptStore(Database):
         cutoff = None if read_started_at is None else timestamp(read_started_at)
         message_id, guild_id, drama_id = prompt.message_id, prompt.guild_id, prompt.drama_id
 
-        async def apply(db: aiosqlite.Connection) -> ReconcileResult:
+        async def apply(db: Tx) -> ReconcileResult:
             if not await db.execute_fetchall("SELECT 1 FROM rating_prompts WHERE message_id = ?", (message_id,)):
                 return ReconcileResult()
             seen = await db.execute_fetchall(

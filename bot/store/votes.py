@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import aiosqlite
-
 from bot.ratings.scores import MAX_SCORE, PRIOR_MEAN, PRIOR_WEIGHT, bayesian_mean, check_score
 from bot.store.core import Database, parse_timestamp, timestamp
+from bot.store.dialect import Tx
 
 UPSERT_VOTE = """
     INSERT INTO ratings (guild_id, drama_id, user_id, score, updated_at, prompt_message_id)
@@ -31,14 +30,14 @@ UPSERT_VOTE = """
 SEEN_ADDED = """
     INSERT INTO prompt_reactions (message_id, user_id, scores, updated_at) VALUES (?, ?, 1 << ?, ?)
     ON CONFLICT (message_id, user_id) DO UPDATE SET
-        scores = scores | excluded.scores,
+        scores = prompt_reactions.scores | excluded.scores,
         updated_at = excluded.updated_at
 """
 SEEN_REMOVED = """
     INSERT INTO prompt_reactions (message_id, user_id, scores, updated_at)
     SELECT ?, ?, 0, ? WHERE EXISTS (SELECT 1 FROM rating_prompts WHERE message_id = ?)
     ON CONFLICT (message_id, user_id) DO UPDATE SET
-        scores = scores & ~(1 << ?),
+        scores = prompt_reactions.scores & ~(1 << ?),
         updated_at = excluded.updated_at
 """
 DELETE_VOTE = "DELETE FROM ratings WHERE guild_id = ? AND drama_id = ? AND user_id = ?"
@@ -144,7 +143,7 @@ class VoteStore(Database):
         check_score(score)
         stamp = timestamp(self._clock())
 
-        async def apply(db: aiosqlite.Connection) -> int | None:
+        async def apply(db: Tx) -> int | None:
             prompt = await db.execute_fetchall(_PROMPT_OF_GUILD, (message_id, guild_id))
             if not prompt:
                 return None
@@ -172,7 +171,7 @@ class VoteStore(Database):
         check_score(score)
         stamp = timestamp(self._clock())
 
-        async def apply(db: aiosqlite.Connection) -> bool:
+        async def apply(db: Tx) -> bool:
             prompt = await db.execute_fetchall(_PROMPT_OF_GUILD, (message_id, guild_id))
             if not prompt:
                 return False
@@ -206,7 +205,7 @@ class VoteStore(Database):
             raise ValueError("a reaction removed from a prompt needs its score")
         stamp = timestamp(self._clock())
 
-        async def apply(db: aiosqlite.Connection) -> bool:
+        async def apply(db: Tx) -> bool:
             return await _withdraw(db, (guild_id, drama_id, user_id, score, prompt_message_id), stamp)
 
         return await self.transaction(apply)
@@ -303,13 +302,16 @@ class VoteStore(Database):
         ]
 
 
-async def _withdraw(db: aiosqlite.Connection, vote: tuple[Any, ...], stamp: str) -> bool:
+async def _withdraw(db: Tx, vote: tuple[Any, ...], stamp: str) -> bool:
     """Delete the vote (guild, drama, user) if its score and prompt match (None: any); forget the keycap."""
     guild_id, drama_id, user_id, score, prompt_message_id = vote
     if prompt_message_id is not None:
         await db.execute(SEEN_REMOVED, (prompt_message_id, user_id, stamp, prompt_message_id, score))
-    cursor = await db.execute(
-        DELETE_VOTE + " AND (? IS NULL OR score = ?) AND (? IS NULL OR prompt_message_id = ?)",
-        (guild_id, drama_id, user_id, score, score, prompt_message_id, prompt_message_id),
-    )
+    sql, parameters = DELETE_VOTE, [guild_id, drama_id, user_id]
+    # Conditions only for what is given: PostgreSQL cannot type a bare `? IS NULL`.
+    if score is not None:
+        sql, parameters = sql + " AND score = ?", [*parameters, score]
+    if prompt_message_id is not None:
+        sql, parameters = sql + " AND prompt_message_id = ?", [*parameters, prompt_message_id]
+    cursor = await db.execute(sql, tuple(parameters))
     return cursor.rowcount > 0

@@ -14,9 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.store.core import Database, parse_timestamp, timestamp
+from bot.store.dialect import Tx
 
 OUTCOMES = ("winner", "tie", "no_votes")
 _POLL_COLUMNS = (
@@ -128,7 +127,7 @@ class WatchNightStore(Database):
             raise ValueError(f"a poll has 1 to 10 answers, got {len(drama_ids)}")
         created, expires = timestamp(self._clock()), timestamp(expires_at)
 
-        async def apply(db: aiosqlite.Connection) -> WatchPoll:
+        async def apply(db: Tx) -> WatchPoll:
             cursor = await db.execute(
                 f"INSERT INTO watch_polls ({_POLL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)"
                 " ON CONFLICT (message_id) DO NOTHING",
@@ -169,7 +168,7 @@ class WatchNightStore(Database):
             raise ValueError(f"bad poll outcome {outcome!r} with winner {winner_drama_id!r}")
         stamp = timestamp(self._clock())
 
-        async def apply(db: aiosqlite.Connection) -> bool:
+        async def apply(db: Tx) -> bool:
             cursor = await db.execute(
                 "UPDATE watch_polls SET announced_at = ?, outcome = ?, winner_drama_id = ?"
                 " WHERE message_id = ? AND announced_at IS NULL",
@@ -238,6 +237,6 @@ def _poll_queries(where: str, parameters: tuple[Any, ...]) -> list[tuple[str, tu
     ]
 
 
-async def _read_polls(db: aiosqlite.Connection, where: str, parameters: tuple[Any, ...]) -> list[WatchPoll]:
+async def _read_polls(db: Tx, where: str, parameters: tuple[Any, ...]) -> list[WatchPoll]:
     rows, answers = [list(await db.execute_fetchall(sql, params)) for sql, params in _poll_queries(where, parameters)]
     return _polls(rows, answers)

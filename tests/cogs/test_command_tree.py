@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import discord
-
 from bot.client import RamenBot, intents
 from bot.config import Settings
 from bot.recommend.engine import Recommender
@@ -44,4 +42,5 @@ def test_intents_are_minimal_and_unprivileged():
     wanted = intents()
     assert wanted.guilds and wanted.guild_reactions
     assert not (wanted.members or wanted.presences or wanted.message_content)
-    assert wanted.value == (discord.Intents.none().value | (1 << 0) | (1 << 10))
+    # guilds, guild_messages (poll results), guild_reactions, guild_scheduled_events (watch parties)
+    assert wanted.value == (1 << 0) | (1 << 9) | (1 << 10) | (1 << 16)

@@ -8,15 +8,19 @@ reason) on a machine without `../shared/fakediscord`.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.store.dialect import is_postgres_url, to_dollar
 from tests.conftest import SHARED
 
 FAKE_DIR = SHARED / "fakediscord"
@@ -31,11 +35,16 @@ KEYCAPS = (*(f"{d}\ufe0f\u20e3" for d in "123456789"), "\U0001f51f")
 """The ten rating reactions as Discord shows them: 1️⃣ … 9️⃣, 🔟 (index + 1 = score)."""
 
 
-def base_env(database: Path, *, dev_guild_id: str = "", catalog_csv: str = "") -> dict[str, str]:
+def base_env(database: Path | str, *, dev_guild_id: str = "", catalog_csv: str = "") -> dict[str, str]:
     """Every setting the bot reads, explicit: python-dotenv never overrides what is already set,
-    so a developer's `.env` cannot leak into the run."""
+    so a developer's `.env` cannot leak into the run. `database`: a SQLite file path (DATABASE_PATH)
+    or a `postgresql://` URL (DATABASE_URL). One process, no shards."""
+    url = str(database) if is_postgres_url(database) else ""
     return {
-        "DATABASE_PATH": str(database),
+        "DATABASE_PATH": "" if url else str(database),
+        "DATABASE_URL": url,
+        "SHARD_COUNT": "",
+        "SHARD_IDS": "",
         "CATALOG_DIR": str(PROJECT_ROOT / "data" / "dramas"),
         "CATALOG_CSV": catalog_csv,
         "DEV_GUILD_ID": dev_guild_id,
@@ -108,19 +117,38 @@ def readme_commands(path: Path = README) -> dict[str, DocCommand]:
 # ---------------------------------------------------------------------------------------- the bot's DB
 
 
-def votes(db: Path, drama_id: str = "run-on") -> dict[int, int]:
-    """user id → score for `drama_id`, read from the bot's SQLite file (a separate, read-only connection)."""
+def query(db: Path | str, sql: str, *parameters: Any) -> list[tuple[Any, ...]]:
+    """The rows of one SELECT (written with `?`) on the bot's database, from a separate connection:
+    its SQLite file read-only, or its PostgreSQL database (asyncpg, on a thread with its own loop,
+    so a synchronous check may call it from inside a test's event loop)."""
+    if is_postgres_url(db):
+
+        async def fetch() -> list[tuple[Any, ...]]:
+            conn = await asyncpg.connect(str(db))
+            try:
+                return [tuple(row) for row in await conn.fetch(to_dollar(sql), *parameters)]
+            finally:
+                await conn.close()
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, fetch()).result()
     if not Path(db).exists():
-        return {}
+        return []
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        rows = conn.execute("SELECT user_id, score FROM ratings WHERE drama_id = ?", (drama_id,)).fetchall()
+        rows = conn.execute(sql, parameters).fetchall()
+    conn.close()
+    return rows
+
+
+def votes(db: Path | str, drama_id: str = "run-on") -> dict[int, int]:
+    """user id → score for `drama_id`, read from the bot's database (see `query`)."""
+    rows = query(db, "SELECT user_id, score FROM ratings WHERE drama_id = ?", drama_id)
     return {int(user): int(score) for user, score in rows}
 
 
-def prompts(db: Path) -> dict[int, str]:
+def prompts(db: Path | str) -> dict[int, str]:
     """message id → drama id of every rating prompt the bot remembers."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        return {int(m): d for m, d in conn.execute("SELECT message_id, drama_id FROM rating_prompts")}
+    return {int(m): d for m, d in query(db, "SELECT message_id, drama_id FROM rating_prompts")}
 
 
 # ---------------------------------------------------------------------------------------- what was sent

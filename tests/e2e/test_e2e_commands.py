@@ -13,6 +13,7 @@ from tests.e2e.support import assert_clean, readme_commands, requires_fake, vote
 pytestmark = [requires_fake, pytest.mark.asyncio(loop_scope="module")]
 
 GUILDS, GUILD_REACTIONS = 1 << 0, 1 << 10
+GUILD_MESSAGES, GUILD_SCHEDULED_EVENTS = 1 << 9, 1 << 16  # watch night's poll result, watch parties
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 SERVER_ONLY = ("rate", "ratings", "myratings")
 OPTION_TYPES = {"string": 3, "integer": 4, "boolean": 5}
@@ -48,15 +49,30 @@ async def test_sync_accepted_and_no_privileged_intent(fake_discord, bot):
     intents = fake_discord.identifies[-1]["intents"]
     assert intents & GUILDS and intents & GUILD_REACTIONS
     assert intents & PRIVILEGED == 0
-    assert intents == GUILDS | GUILD_REACTIONS  # nothing the bot does not use either
+    # nothing the bot does not use either
+    assert intents == GUILDS | GUILD_REACTIONS | GUILD_MESSAGES | GUILD_SCHEDULED_EVENTS
+
+
+def registered_options(registered: dict, name: str) -> list[dict]:
+    """The options of `/name`, or of a group's subcommand `/group sub` (a README row per subcommand)."""
+    top, _, sub = name.partition(" ")
+    options = registered[top].get("options") or []
+    if not sub:
+        return options
+    subcommands = {o["name"]: o for o in options if o["type"] == 1}
+    assert sub in subcommands, f"/{name} is documented but not registered"
+    return subcommands[sub].get("options") or []
 
 
 async def test_command_tree_matches_readme(fake_discord, bot):
     documented = readme_commands()
     registered = fake_discord.commands()
-    assert set(registered) == set(documented)
+    assert set(registered) == {name.split()[0] for name in documented}
+    for top, command in registered.items():
+        subs = [o["name"] for o in command.get("options") or [] if o["type"] == 1]
+        assert all(f"{top} {sub}" in documented for sub in subs), f"/{top}: a subcommand is not in the README"
     for name, doc in documented.items():
-        options = registered[name].get("options") or []
+        options = registered_options(registered, name)
         assert [o["name"] for o in options] == [o.name for o in doc.options], f"/{name}"
         for opt, want in zip(options, doc.options, strict=True):
             where = f"/{name} {opt['name']}"

@@ -1,4 +1,5 @@
-"""Storage on a real SQLite file: votes, prompts, reconciliation, migrations, durability, concurrency."""
+"""Storage on both backends (a real SQLite file, a real PostgreSQL database; `target` in conftest):
+votes, prompts, reconciliation, durability, concurrency; the SQLite file's own migrations and WAL."""
 
 import asyncio
 import datetime as dt
@@ -7,6 +8,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.ratings.scores import score_for_emoji
@@ -39,14 +41,12 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "ramen.sqlite3"
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
 
 
 @pytest.fixture
-async def storage(db_path: Path):
-    async with await Storage.open(db_path, clock=FakeClock()) as store:
+async def storage(target: Path | str):
+    async with await Storage.open(target, clock=FakeClock()) as store:
         yield store
 
 
@@ -76,14 +76,15 @@ def journal_mode(path: Path) -> str:
         db.close()
 
 
-async def test_storage_open_creates_dirs_and_file_in_wal_mode(storage: Storage, db_path: Path):
+async def test_storage_open_creates_dirs_and_file_in_wal_mode(db_path: Path):
     # Foreign keys being on is shown by test_storage_bad_write_in_a_batch_fails_alone.
-    assert await storage.schema_version() == LATEST >= 2
+    async with await Storage.open(db_path) as storage:
+        assert await storage.schema_version() == LATEST >= 2
     assert journal_mode(db_path) == "wal"
 
 
-async def test_storage_closed_refuses_work(db_path: Path):
-    store = await Storage.open(db_path)
+async def test_storage_closed_refuses_work(target: Path | str):
+    store = await Storage.open(target)
     await store.close()
     await store.close()  # twice is harmless
     with pytest.raises(StorageError):
@@ -221,7 +222,7 @@ async def test_storage_bad_write_in_a_batch_fails_alone(storage: Storage):
         return_exceptions=True,
     )
     assert results[0] is None and results[2] is None
-    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert isinstance(results[1], INTEGRITY_ERRORS)
     score = await storage.guild_score(GUILD, RUN_ON)
     assert (score.count, score.total) == (2, 12)
 
@@ -291,9 +292,9 @@ async def test_storage_reconcile_one_prompt_leaves_other_guilds_alone(storage: S
     assert (await storage.member_vote(OTHER_GUILD, RUN_ON, 11)).score == 9
 
 
-async def test_storage_reconcile_leaves_members_changed_live_during_the_read(db_path: Path):
+async def test_storage_reconcile_leaves_members_changed_live_during_the_read(target: Path | str):
     clock = FakeClock()
-    async with await Storage.open(db_path, clock=clock) as storage:
+    async with await Storage.open(target, clock=clock) as storage:
         prompt = await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
         await react(storage, 1, "8️⃣", 11)  # alice 8, seen live before the restart
         read_started_at = clock()  # the cog starts paging through the reactions…
@@ -371,8 +372,8 @@ async def test_storage_top_dramas_limit_min_votes_prior_and_guild(storage: Stora
 # -- durability --------------------------------------------------------------------------------
 
 
-async def test_storage_reopened_file_gives_the_same_answers(db_path: Path):
-    async with await Storage.open(db_path, clock=FakeClock()) as store:
+async def test_storage_reopened_file_gives_the_same_answers(target: Path | str):
+    async with await Storage.open(target, clock=FakeClock()) as store:
         prompt = await store.add_prompt(1, GUILD, CHANNEL, RUN_ON)
         await react(store, 1, "8️⃣", 11)
         await react(store, 1, "3️⃣", 12)
@@ -383,7 +384,7 @@ async def test_storage_reopened_file_gives_the_same_answers(db_path: Path):
             await store.top_dramas(GUILD),
             await store.prompts_since(START - dt.timedelta(days=30)),
         )
-    async with await Storage.open(db_path) as store:
+    async with await Storage.open(target) as store:
         after = (
             await store.guild_score(GUILD, RUN_ON),
             await store.member_votes(GUILD, 11),
@@ -396,8 +397,9 @@ async def test_storage_reopened_file_gives_the_same_answers(db_path: Path):
         assert await store.reconcile_prompt(prompt, {11: {8}, 12: {3}}) == ReconcileResult()
 
 
-async def test_storage_vote_is_visible_to_another_connection_when_the_call_returns(storage: Storage, db_path):
-    await storage.record_vote(GUILD, RUN_ON, 1, 8)
+async def test_storage_vote_is_visible_to_another_connection_when_the_call_returns(db_path: Path):
+    async with await Storage.open(db_path) as storage:
+        await storage.record_vote(GUILD, RUN_ON, 1, 8)
     with sqlite3.connect(db_path) as other:
         assert other.execute("SELECT score FROM ratings").fetchall() == [(8,)]
     other.close()
@@ -587,13 +589,13 @@ async def test_storage_concurrent_writes_apply_in_call_order(storage: Storage):
     assert votes[3].score == 9
 
 
-async def test_storage_close_waits_for_queued_votes(db_path: Path):
-    store = await Storage.open(db_path)
+async def test_storage_close_waits_for_queued_votes(target: Path | str):
+    store = await Storage.open(target)
     tasks = [asyncio.create_task(store.record_vote(GUILD, RUN_ON, user, 5)) for user in range(200)]
     await asyncio.sleep(0)  # all queued, none necessarily committed
     await store.close()
     await asyncio.gather(*tasks)
-    async with await Storage.open(db_path) as reopened:
+    async with await Storage.open(target) as reopened:
         assert (await reopened.guild_score(GUILD, RUN_ON)).count == 200
 
 

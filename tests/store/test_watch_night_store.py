@@ -26,8 +26,8 @@ class FakeClock:
 
 
 @pytest.fixture
-async def storage(tmp_path: Path):
-    async with await Storage.open(tmp_path / "ramen.sqlite3", clock=FakeClock()) as store:
+async def storage(target: Path | str):  # both backends (tests/store/conftest.py)
+    async with await Storage.open(target, clock=FakeClock()) as store:
         yield store
 
 

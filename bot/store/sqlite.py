@@ -1,0 +1,131 @@
+"""The SQLite backend: one aiosqlite connection (WAL), a lock file, `PRAGMA user_version` migrations.
+
+The connection is opened with `isolation_level=None`, so transactions are the ones written here
+and nothing else: `executescript()` and the sqlite3 module's implicit transactions would
+otherwise commit behind our back. One lock serializes the connection: a read never sees the
+writer's half-applied batch.
+
+One SQLite file serves one process: `open()` takes an exclusive `flock` on `<file>.lock` (the
+kernel drops it when the process dies, `kill -9` included) and refuses a second process with
+StorageError. Several processes share state through PostgreSQL (`DATABASE_URL`) instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+import aiosqlite
+
+from bot.store.dialect import Tx
+from bot.store.migrate import Migration, StorageError, load_migrations, migrate
+
+T = TypeVar("T")
+
+
+def lock_path(path: Path) -> Path:
+    """The sidecar lock file of the database at `path`: `<path>.lock`."""
+    return path.with_name(path.name + ".lock")
+
+
+def take_lock(path: Path) -> int:
+    """Take the exclusive lock on `path`'s lock file and write our pid in it; returns its fd.
+
+    Raises StorageError naming DATABASE_PATH and the holder's pid when another process has it.
+    """
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise StorageError(
+            f"DATABASE_PATH {path} is in use by another Ramen process (pid {holder}); one SQLite file serves"
+            " one process: for several processes set DATABASE_URL to a PostgreSQL database"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
+class SqliteBackend:
+    """One aiosqlite connection with a lock; build it with `open()`."""
+
+    dialect = "sqlite"
+
+    def __init__(self, db: aiosqlite.Connection, lock_fd: int | None = None) -> None:
+        self._db = db
+        self._lock = asyncio.Lock()
+        self._lock_fd = lock_fd
+
+    @classmethod
+    async def open(cls, path: Path, *, busy_timeout_ms: int = 5000, migrations: list[Migration] | None = None) -> Self:
+        """Open (creating it and its parent directories), lock and migrate the database at `path`.
+
+        Sets WAL, `foreign_keys=ON`, `synchronous=FULL` (with group commit a vote is on disk when
+        its call returns, at one fsync per batch) and `busy_timeout`.
+        Raises StorageError if another process holds the file, its schema is newer than the
+        migrations, or WAL is refused; sqlite3.Error if a migration fails (that step is rolled back).
+        """
+        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+        if migrations is None:
+            migrations = await asyncio.to_thread(load_migrations)
+        fd = take_lock(path)
+        try:
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            (mode,) = (await db.execute_fetchall("PRAGMA journal_mode = WAL"))[0]
+            if str(mode).lower() != "wal":
+                raise StorageError(f"{path}: SQLite refused WAL mode (journal_mode is {mode})")
+            await db.execute("PRAGMA synchronous = FULL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await migrate(db, migrations, path)
+        except BaseException:
+            await db.close()
+            os.close(fd)
+            raise
+        return cls(db, fd)
+
+    async def close(self) -> None:
+        """Close the connection and release the lock file."""
+        await self._db.close()
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock_fd)
+            self._lock_fd = None
+
+    async def schema_version(self) -> int:
+        """`PRAGMA user_version`: how many migrations the file has."""
+        return int((await self.read("PRAGMA user_version"))[0][0])
+
+    async def read(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+        """The rows of one SELECT."""
+        async with self._lock:
+            return list(await self._db.execute_fetchall(sql, tuple(parameters)))
+
+    async def read_all(self, queries: Iterable[tuple[str, tuple[Any, ...]]]) -> list[list[Any]]:
+        """The rows of several SELECTs with no commit between them."""
+        async with self._lock:
+            return [list(await self._db.execute_fetchall(sql, parameters)) for sql, parameters in queries]
+
+    async def run(self, body: Callable[[Tx], Awaitable[T]]) -> T:
+        """`body(connection)` inside BEGIN IMMEDIATE … COMMIT; rolled back (and re-raised) if it fails."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                result = await body(self._db)
+                await self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
+                raise
+            return result

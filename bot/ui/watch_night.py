@@ -1,0 +1,140 @@
+"""What Ramen says and sends for watch night and watch parties: the native poll, the result, the
+party's confirmation, the missing-permission message and members' interest.
+
+Rules come from `bot.watch` (pure); this module only turns their results into Discord objects and
+texts (content ≤ 2000, member and catalog text through `plain`, so it shows as typed and pings
+nobody). Discord timestamps (`<t:unix:F>`) show each member the time in their own zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+from bot.catalog.model import Drama
+from bot.ratings.scores import BOWL
+from bot.ui.embeds import drama_title
+from bot.ui.markup import plain
+from bot.ui.messages import votes_word
+from bot.watch.party import PartyLength
+from bot.watch.watchnight import OutcomeKind, PollOutcome
+
+NOT_STARTED_HERE = "No watch-night poll is running in this server: `/watchnight start` posts one."
+NOT_YOURS = (
+    "Only the member who started this watch night, or someone with the Manage Server permission, can end it early."
+)
+NO_PARTY_TITLE = "Name a `title` for the watch party (no watch night here has picked a winner yet)."
+NO_PARTY_YET = "No watch party has been scheduled here yet: `/watchnight party` creates one."
+EVENT_GONE = "The last watch party's event no longer exists on Discord (it was deleted or has ended)."
+NEEDS_EVENTS = (
+    "I can't create the watch party: Ramen is missing the **Create Events** permission (Manage Events also works) "
+    "in this server. Ask an admin to grant it to Ramen's role, then try again."
+)
+NEEDS_VOICE = (
+    "I can't create the watch party in {channel}: Ramen needs the **View Channel** and **Connect** permissions there "
+    "(and **Create Events** in the server). Pick another voice channel or leave `voice_channel` out."
+)
+
+
+def build_poll(question: str, answers: Sequence[str], hours: int) -> discord.Poll:
+    """A native single-choice poll: `question` (≤ 300), `answers` in order (Discord numbers them 1..n,
+    each ≤ 55, ≤ 10 of them: see `bot.watch.watchnight.poll_answers`), lasting `hours` (1-768, whole)."""
+    poll = discord.Poll(question=question, duration=dt.timedelta(hours=hours))
+    for text in answers:
+        poll.add_answer(text=text)
+    return poll
+
+
+def final_counts(message: Any) -> list[tuple[int, int]] | None:
+    """`(answer id, votes)` pairs of a poll message once Discord has finalised it, else None.
+
+    `message` is a `discord.Message` (or anything with a `.poll` of the same shape). On a fetched
+    message `Poll.victor_answer_id` is None (discord.py only fills it from the result message),
+    so the counts are the source for winner and ties (`bot.watch.watchnight.poll_outcome`).
+    """
+    poll = getattr(message, "poll", None)
+    if poll is None or not poll.is_finalised():
+        return None
+    return [(answer.id, answer.vote_count) for answer in poll.answers]
+
+
+def started(hours: int, candidates: int, from_queue: bool) -> str:
+    """The starter's private note under their poll."""
+    source = "the top of up next" if from_queue else "the titles you named"
+    return (
+        f"Watch night is on: {candidates} titles from {source}, voting for {hours} h. "
+        "When it ends I'll post the winner here; `/watchnight end` ends it early."
+    )
+
+
+def result_text(outcome: PollOutcome[int], titles: dict[int, str], question: str) -> str:
+    """The public result line. `titles`: answer id → title (plain text; escaped here)."""
+    asked = plain(question, 300)
+    if outcome.kind is OutcomeKind.NO_VOTES:
+        return f"Watch night “{asked}” ended with no votes, so nothing was picked. `/watchnight start` to try again."
+    names = [f"**{plain(titles.get(answer, '?'), 120)}**" for answer in outcome.leaders]
+    if outcome.kind is OutcomeKind.TIE:
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        return (
+            f"Watch night “{asked}” ended in a tie: {listed}, {votes_word(outcome.top_votes)} each "
+            f"({votes_word(outcome.total_votes)} in all). Start a new one with just those titles to break it."
+        )
+    return (
+        f"{BOWL} Watch night “{asked}” is decided: {names[0]} won with {outcome.top_votes} of "
+        f"{votes_word(outcome.total_votes)}. `/watchnight party` schedules it."
+    )
+
+
+def ended_note(announced: bool) -> str:
+    """The private answer to `/watchnight end`."""
+    return "Poll ended; the result is posted in the channel." if announced else "Poll ended."
+
+
+def party_created(drama: Drama, start: dt.datetime, length: PartyLength, where: str, url: str) -> str:
+    """The reply once the scheduled event exists: when (in each member's zone), how long, where, the link."""
+    unix_start, unix_end = int(start.timestamp()), int(length.end.timestamp())
+    hours = (
+        f"{length.minutes // 60} h {length.minutes % 60:02d} min"
+        if length.minutes % 60
+        else f"{length.minutes // 60} h"
+    )
+    how_long = (
+        f"{length.episodes} episodes × runtime, {hours}"
+        if length.from_runtime
+        else f"about {hours}, the default (the catalog has no episode runtime for it)"
+    )
+    return (
+        f"Watch party scheduled: **{plain(drama_title(drama), 150)}**, <t:{unix_start}:F> to <t:{unix_end}:t> "
+        f"({how_long}), {where}. Mark yourself interested: {url}"
+    )
+
+
+def where_voice(channel_name: str) -> str:
+    """'in the voice channel 🔊 Lounge'."""
+    return f"in the voice channel 🔊 {plain(channel_name, 100)}"
+
+
+def where_external(location: str) -> str:
+    """'at <location>'."""
+    return f"at {plain(location, 100)}"
+
+
+def party_description(drama: Drama, length: PartyLength) -> str:
+    """The scheduled event's description (plain facts, one paragraph; `event_description` cuts it to 1000)."""
+    parts = [f"Watching {drama_title(drama)} together, organised with Ramen."]
+    if drama.episodes:
+        parts.append(f"{drama.episodes} episodes in all.")
+    if not length.from_runtime:
+        parts.append("Length: about 3 hours (the default).")
+    parts.append("Use /drama in the server for its card.")
+    return " ".join(parts)
+
+
+def interest_text(name: str, start: dt.datetime | None, interested: int, url: str) -> str:
+    """How many members marked themselves interested in the last watch party (counts only, no names)."""
+    when = f" (<t:{int(start.timestamp())}:F>)" if start else ""
+    people = "1 member is" if interested == 1 else f"{interested} members are"
+    return f"**{plain(name, 100)}**{when}: {people} interested. {url}"

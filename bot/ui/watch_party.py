@@ -1,0 +1,130 @@
+"""The watch party as a Discord scheduled event: check the permission, work out the times (pure rules
+in `bot.watch.party`), create the event, answer the member; and members' interest in it.
+
+Discord: creating an event needs CREATE_EVENTS (1 << 44) or MANAGE_EVENTS (1 << 33), plus VIEW_CHANNEL
+and CONNECT for a voice event; refused with 403 50013. `entity_type` is always passed explicitly
+(discord.py 2.7.1 leaves it out of the payload when it infers it from `location=`).
+"""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.catalog.model import Drama
+from bot.ui import limits
+from bot.ui import watch_night as texts
+from bot.ui.errors import UserFacingError
+from bot.ui.replies import respond
+from bot.watch.errors import PartyTimeError
+from bot.watch.party import (
+    event_description,
+    event_location,
+    event_name,
+    parse_iso_start,
+    parse_local_start,
+    party_length,
+)
+
+NEED_TIME = "Give the party's `date` and `time` (and your `timezone`, default UTC), or one `iso` time with its offset."
+
+
+@dataclass(frozen=True, slots=True)
+class PartyRequest:
+    """What the member asked for: the drama, the start as date + time + IANA zone or as ISO 8601,
+    and where (a voice channel, else an external `location`)."""
+
+    drama: Drama
+    date: str | None
+    time: str | None
+    timezone: str
+    iso: str | None
+    voice_channel: Any | None
+    location: str
+
+
+def party_start(request: PartyRequest, now: Any) -> Any:
+    """The aware start time from the request. Raises PartyTimeError (a member-facing sentence)."""
+    if request.iso:
+        return parse_iso_start(request.iso, now)
+    if not (request.date and request.time):
+        raise PartyTimeError(NEED_TIME)
+    return parse_local_start(request.date, request.time, request.timezone, now)
+
+
+def may_create_events(permissions: discord.Permissions) -> bool:
+    """Whether Ramen's permissions here let it create a scheduled event (Create or Manage Events)."""
+    return permissions.create_events or permissions.manage_events
+
+
+async def create_party(interaction: discord.Interaction, request: PartyRequest) -> Any | None:
+    """Create the scheduled event and tell the channel; returns the event, or None when Discord refused.
+
+    Checks `interaction.app_permissions` first (a clear ephemeral message naming the permission);
+    a 403 anyway (channel overwrites) gets the same message. Raises PartyTimeError / WatchRuleError
+    for times or a location the member must fix.
+    """
+    if not may_create_events(interaction.app_permissions):
+        raise UserFacingError(texts.NEEDS_EVENTS)
+    start = party_start(request, discord.utils.utcnow())
+    length = party_length(start, request.drama.episodes, None)
+    common: dict[str, Any] = {
+        "name": event_name(request.drama.title),
+        "start_time": start,
+        "end_time": length.end,
+        "description": event_description(texts.party_description(request.drama, length)),
+        "privacy_level": discord.PrivacyLevel.guild_only,
+    }
+    if request.voice_channel is not None:
+        where = texts.where_voice(request.voice_channel.name)
+        common |= {"entity_type": discord.EntityType.voice, "channel": request.voice_channel}
+    else:
+        location = event_location(request.location)
+        where = texts.where_external(location)
+        common |= {"entity_type": discord.EntityType.external, "location": location}
+    guild = interaction.guild
+    if guild is None:
+        raise app_commands.NoPrivateMessage()
+    await interaction.response.defer(thinking=True)
+    try:
+        event = await guild.create_scheduled_event(**common)
+    except discord.Forbidden:
+        voice = request.voice_channel
+        text = texts.NEEDS_VOICE.format(channel=voice.mention) if voice is not None else texts.NEEDS_EVENTS
+        await respond(interaction, content=text)
+        return None
+    await respond(interaction, content=texts.party_created(request.drama, start, length, where, event.url))
+    return event
+
+
+async def interest(interaction: discord.Interaction, event_id: int) -> None:
+    """Answer (ephemeral) with how many members are interested in the event: its `user_count`."""
+    guild = interaction.guild
+    if guild is None:
+        raise app_commands.NoPrivateMessage()
+    try:
+        event = await guild.fetch_scheduled_event(event_id, with_counts=True)
+    except discord.NotFound:
+        raise UserFacingError(texts.EVENT_GONE) from None
+    text = texts.interest_text(event.name, event.start_time, event.user_count or 0, event.url)
+    await respond(interaction, content=text, ephemeral=True)
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def zone_choices(current: str) -> list[app_commands.Choice[str]]:
+    """IANA zone names containing what was typed (case-insensitive), ≤ 25; "UTC" first when empty."""
+    key = current.strip().casefold().replace(" ", "_")
+    if not key:
+        names = ["UTC", "America/New_York", "America/Los_Angeles", "Europe/London", "Asia/Seoul", "Asia/Manila"]
+    else:
+        names = [z for z in _zones() if key in z.casefold()]
+    return [app_commands.Choice(name=z, value=z) for z in names[: limits.AUTOCOMPLETE_CHOICES]]

@@ -1,0 +1,230 @@
+"""/watchnight start|end|party|interest: the server's native-poll watch night and its watch party.
+
+Options are parsed here; the rules are `bot.watch` (pure), the texts `bot.ui.watch_night`, the
+once-only result `bot.ui.watch_results.PollAnnouncer`, the scheduled event `bot.ui.watch_party`.
+Listeners: Discord's poll-result message (type 46) and the finalised MESSAGE_UPDATE settle a poll;
+on the first READY, polls that ended while the bot was down are picked up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.ui import watch_night as texts
+from bot.ui.errors import UserFacingError
+from bot.ui.options import Title
+from bot.ui.replies import respond
+from bot.ui.watch_party import PartyRequest, create_party, interest, zone_choices
+from bot.ui.watch_results import PollAnnouncer
+from bot.watch.errors import WatchRuleError
+from bot.watch.watchnight import (
+    ANSWERS_MAX,
+    DEFAULT_DURATION_HOURS,
+    DURATION_MAX_HOURS,
+    DURATION_MIN_HOURS,
+    choose_candidates,
+    may_end_poll,
+    poll_answers,
+    poll_question,
+    validate_duration_hours,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from bot.catalog.index import Catalog
+    from bot.client import RamenBot
+    from bot.store import Storage
+
+log = logging.getLogger(__name__)
+Hours = app_commands.Range[int, DURATION_MIN_HOURS, DURATION_MAX_HOURS]
+
+
+@contextmanager
+def member_rules() -> Iterator[None]:
+    """A watch rule the member broke (`bot.watch.errors.WatchRuleError`) becomes their ephemeral answer."""
+    try:
+        yield
+    except WatchRuleError as exc:
+        raise UserFacingError(str(exc)) from None
+
+
+@app_commands.guild_only()
+class WatchNightCog(commands.GroupCog, group_name="watchnight", group_description="Decide together what to watch."):
+    """Watch night (a native poll of up to ten titles) and the watch party (a scheduled event)."""
+
+    def __init__(self, bot: Any, storage: Storage, catalog: Catalog) -> None:
+        self.bot = bot
+        self.storage = storage
+        self.catalog = catalog
+        self.announcer = PollAnnouncer(bot, storage, catalog)
+        self._pickup: asyncio.Task[int] | None = None
+        # Held from posting a poll until it is stored: a poll that ends at once is then found by its end.
+        self._posting = asyncio.Lock()
+        super().__init__()
+
+    @app_commands.command(
+        name="start", description="Post a poll of up to ten titles: up next's top, or the ones named."
+    )
+    @app_commands.describe(
+        title1="A title (leave all empty for the top of up next)",
+        hours=f"How long voting lasts, {DURATION_MIN_HOURS}-{DURATION_MAX_HOURS} hours (default 24)",
+        question="The poll's question (default: What do we watch next?)",
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        title1: Title | None = None,
+        title2: Title | None = None,
+        title3: Title | None = None,
+        title4: Title | None = None,
+        title5: Title | None = None,
+        hours: Hours = DEFAULT_DURATION_HOURS,
+        question: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        named = [t.id for t in (title1, title2, title3, title4, title5) if t is not None]
+        queue = [] if named else await self._queue_top(guild_id)
+        with member_rules():
+            drama_ids = choose_candidates(named, queue)
+            asked = poll_question(question)
+            hours = validate_duration_hours(hours)
+            answers = poll_answers([self._title(d) for d in drama_ids])
+        async with self._posting:
+            callback = await interaction.response.send_message(
+                poll=texts.build_poll(asked, answers, hours), allowed_mentions=discord.AllowedMentions.none()
+            )
+            message_id = getattr(callback, "message_id", None) or (await interaction.original_response()).id
+            expires = discord.utils.utcnow() + dt.timedelta(hours=hours)
+            channel_id = interaction.channel_id or 0
+            await self.storage.add_watch_poll(
+                message_id, guild_id, channel_id, interaction.user.id, asked, drama_ids, expires
+            )
+        await respond(interaction, content=texts.started(hours, len(drama_ids), not named), ephemeral=True)
+
+    @app_commands.command(name="end", description="End this server's running watch-night poll now and post the winner.")
+    async def end(self, interaction: discord.Interaction) -> None:
+        async with self._posting:  # a poll being posted right now counts
+            poll = await self.storage.latest_open_watch_poll(_guild_id(interaction))
+        if poll is None:
+            raise UserFacingError(texts.NOT_STARTED_HERE)
+        manages = interaction.permissions.manage_guild
+        if not may_end_poll(interaction.user.id, poll.started_by, manages):
+            raise UserFacingError(texts.NOT_YOURS)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        message = None
+        try:  # only the poll's author (Ramen) may end it; a poll already over answers 520001
+            message = await self.announcer.channel(poll).get_partial_message(poll.message_id).end_poll()
+        except discord.HTTPException as exc:
+            log.info("ending watch-night poll %s: %s", poll.message_id, exc)
+        announced = await self.announcer.settle(poll, message)
+        await respond(interaction, content=texts.ended_note(announced), ephemeral=True)
+
+    @app_commands.command(
+        name="party", description="Schedule a watch party (a server event) for a title or the winner."
+    )
+    @app_commands.describe(
+        title="The drama (default: the last watch night's winner)",
+        date="Day in your time zone, YYYY-MM-DD",
+        time="Start time, e.g. 20:30 or 8:30 pm",
+        timezone="Your IANA time zone, e.g. America/New_York (default UTC)",
+        iso="Or the start as ISO 8601 with offset, e.g. 2026-12-05T20:30+09:00",
+        voice_channel="Hold it in this voice channel (default: an external event)",
+        location="Where, for an external event (default: Discord)",
+    )
+    async def party(
+        self,
+        interaction: discord.Interaction,
+        title: Title | None = None,
+        date: str | None = None,
+        time: str | None = None,
+        timezone: str = "UTC",
+        iso: str | None = None,
+        voice_channel: discord.VoiceChannel | None = None,
+        location: app_commands.Range[str, 1, 100] = "Discord",
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        drama = title
+        if drama is None:
+            winner = await self.storage.last_watch_winner(guild_id)
+            drama = self.catalog.get(winner) if winner else None
+            if drama is None:
+                raise UserFacingError(texts.NO_PARTY_TITLE)
+        request = PartyRequest(drama, date, time, timezone, iso, voice_channel, location)
+        with member_rules():
+            event = await create_party(interaction, request)
+        if event is not None:
+            await self.storage.add_watch_party(event.id, guild_id, drama.id, interaction.user.id, event.start_time)
+
+    @party.autocomplete("timezone")
+    async def timezone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Any]:
+        return zone_choices(current)
+
+    @app_commands.command(name="interest", description="How many members are interested in the last watch party.")
+    async def interest(self, interaction: discord.Interaction) -> None:
+        party = await self.storage.latest_watch_party(_guild_id(interaction))
+        if party is None:
+            raise UserFacingError(texts.NO_PARTY_YET)
+        await interest(interaction, party.event_id)
+
+    # ------------------------------------------------------------------ the poll ends
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Discord's poll-result message (type 46) replies to the poll that ended."""
+        if message.type is not discord.MessageType.poll_result or message.reference is None:
+            return
+        await self._settle(message.reference.message_id)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """The poll's own MESSAGE_UPDATE once Discord has finalised its results."""
+        results = (payload.data.get("poll") or {}).get("results") or {}
+        if results.get("is_finalized"):
+            await self._settle(payload.message_id)
+
+    async def _settle(self, message_id: int | None) -> None:
+        async with self._posting:  # a poll being posted right now is stored first
+            poll = await self.storage.watch_poll(message_id) if message_id else None
+        if poll is None or poll.announced_at is not None:
+            return
+        try:
+            await self.announcer.settle(poll)
+        except discord.HTTPException as exc:
+            log.warning("could not announce watch-night poll %s: %s", poll.message_id, exc)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        if self._pickup is None:  # the first READY only; later ones are reconnects
+            self._pickup = asyncio.create_task(self.announcer.pickup(), name="ramen-watchnight-pickup")
+
+    async def cog_unload(self) -> None:
+        if self._pickup is not None:
+            self._pickup.cancel()
+
+    async def _queue_top(self, guild_id: int) -> list[str]:
+        """The top of up next (issue 14's queue, `Storage.upnext_top`), or [] until that store has landed."""
+        top = getattr(self.storage, "upnext_top", None)
+        return list(await top(guild_id, ANSWERS_MAX)) if top is not None else []
+
+    def _title(self, drama_id: str) -> str:
+        drama = self.catalog.get(drama_id)
+        return drama.title if drama else drama_id
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+async def setup(bot: RamenBot) -> None:
+    await bot.add_cog(WatchNightCog(bot, bot.storage, bot.catalog))
