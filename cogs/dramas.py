@@ -47,7 +47,7 @@ class DramasCog(commands.Cog):
                 raise UserFacingError(messages.unknown_character(title, name, title.similar_characters(name)))
             await respond(interaction, embed=embeds.character_embed(title, character))
             return
-        view = CastView(title) if title.characters else None
+        view = CastView(title) if title.visible_characters else None
         await respond(interaction, embed=embeds.cast_embed(title), view=view)
 
     @app_commands.command(name="shouldiwatch", description="Should you watch it? Who it's for, and a verdict for you.")

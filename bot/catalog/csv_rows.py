@@ -45,7 +45,7 @@ REQUIRED_COLUMNS = ("title", "year")
 YEAR_RANGE = (1950, 2100)  # the same bounds bot.catalog applies to TOML entries
 EPISODES_RANGE = (1, 10_000)
 SCORE_RANGE = (0.0, 10.0)
-COMMUNITY_SOURCE = "MyDramaList community score (via {name})"
+COMMUNITY_SOURCE = "MyDramaList community score"  # said in words: members never see a file name
 
 _SKIPPED = "row skipped"
 _IGNORED = "value ignored, rest of the row loaded"
@@ -125,8 +125,8 @@ def load_csv(path: Path) -> CsvLoad:
 
     Ids are `slug_for(title)`, with `-<year>` appended to every row whose slug is shared by
     another row ("hyena-2006", "hyena-2020"), then `-2`, `-3`… in file order if still not unique.
-    Each Drama gets starring = the first two cast names, community_source naming MyDramaList and
-    the file, and source = "<path>:<line>".
+    Each Drama gets starring = the first two cast names, community_source naming MyDramaList in
+    words (`COMMUNITY_SOURCE`), and source = "<path>:<line>".
 
     Raises:
         CatalogError: the file is missing, unreadable or not UTF-8, is empty, or its header lacks a
@@ -155,7 +155,7 @@ def _read_csv(fh: TextIO, path: Path) -> CsvLoad:
             raise CatalogError(str(path), column, f"missing required column in the header (found: {found})")
     index = {name: i for i, name in reversed(list(enumerate(header))) if name}  # first occurrence wins
     width = len(header)
-    source_label = COMMUNITY_SOURCE.format(name=path.name)
+    source_label = COMMUNITY_SOURCE
 
     problems: list[RowProblem] = []
     parsed: list[dict[str, Any]] = []

@@ -107,6 +107,11 @@ class Character:
     facts: tuple[Fact, ...] = ()
 
     @property
+    def is_spoiler_only(self) -> bool:
+        """Whether every fact about this character is a spoiler: then even the name stays in spoiler tags."""
+        return bool(self.facts) and all(f.is_spoiler for f in self.facts)
+
+    @property
     def safe_facts(self) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts if not f.is_spoiler)
 
@@ -207,16 +212,49 @@ class Drama:
             texts += [self.audience.summary or "", *self.audience.for_, *self.audience.not_for]
         return any(t.startswith("TODO") for t in texts)
 
+    @property
+    def visible_characters(self) -> tuple[Character, ...]:
+        """The characters that may be named outside spoiler tags (not `is_spoiler_only`), in file order."""
+        return tuple(c for c in self.characters if not c.is_spoiler_only)
+
+    @property
+    def hidden_characters(self) -> int:
+        """How many characters exist only in spoilers (named nowhere outside spoiler tags)."""
+        return len(self.characters) - len(self.visible_characters)
+
+    def character_key(self, character: Character) -> str:
+        """A short stable id for `character` within this drama (slug of the name, ≤ 40 characters, then
+        "-2", "-3"… if two names slug alike). Autocomplete values and menu options carry it, so a
+        name longer than Discord's 100-character limit still opens its card."""
+        return self._character_keys()[self.characters.index(character)]
+
+    def _character_keys(self) -> list[str]:
+        keys: list[str] = []
+        for character in self.characters:
+            base = re.sub(r"[^a-z0-9]+", "-", normalize(character.name)).strip("-")[:40] or "character"
+            key, n = base, 1
+            while key in keys:
+                n += 1
+                key = f"{base}-{n}"
+            keys.append(key)
+        return keys
+
     def similar_characters(self, name: str, limit: int = 3) -> list[str]:
-        """Character names closest to `name` (rapidfuzz, aliases included), best first, for "did you mean"."""
-        names = {normalize(n): c.name for c in self.characters for n in (c.name, *c.aliases)}
+        """Visible character names closest to `name` (rapidfuzz, aliases included), best first, for
+        "did you mean". A spoiler-only character is never suggested."""
+        names = {normalize(n): c.name for c in self.visible_characters for n in (c.name, *c.aliases)}
         hits = process.extract(normalize(name), list(names), scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60)
         return list(dict.fromkeys(names[key] for key, _, _ in hits))[:limit]
 
     def character(self, name: str) -> Character | None:
-        """The character whose name or alias equals `name` (case- and accent-insensitive), or None."""
+        """The visible character whose key (`character_key`), name or alias equals `name` (case- and
+        accent-insensitive), or None. A spoiler-only character is not found by name: its card would
+        name it outside spoiler tags."""
+        keys = dict(zip(self._character_keys(), self.characters, strict=True))
+        if name in keys and not keys[name].is_spoiler_only:
+            return keys[name]
         key = normalize(name)
-        for character in self.characters:
+        for character in self.visible_characters:
             if key in {normalize(n) for n in (character.name, *character.aliases)}:
                 return character
         return None

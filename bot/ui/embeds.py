@@ -143,16 +143,16 @@ def bowls(score: int) -> str:
     return BOWL * max(0, min(MAX_SCORE, score))
 
 
+def format_date(day: dt.date) -> str:
+    """ "Dec 16, 2020" (no leading zero on the day)."""
+    return day.strftime("%b {d}, %Y").replace("{d}", str(day.day))
+
+
 def format_dates(start: dt.date | None, end: dt.date | None) -> str | None:
     """ "Dec 16, 2020 – Feb 4, 2021", "from Dec 16, 2020", or None when the start is unknown."""
     if start is None:
         return None
-    fmt = "%b {d}, %Y"
-
-    def one(d: dt.date) -> str:
-        return d.strftime(fmt).replace("{d}", str(d.day))
-
-    return f"{one(start)} – {one(end)}" if end else f"from {one(start)}"
+    return f"{format_date(start)} – {format_date(end)}" if end else f"from {format_date(start)}"
 
 
 def listing(items: Sequence[str], limit: int = limits.FIELD_VALUE) -> Markup:
@@ -164,7 +164,10 @@ def reviewer_line(drama: Drama) -> Markup:
     """The reviewer's score as bowls and "n/10", or "Not reviewed yet"."""
     if drama.review is None:
         return md("Not reviewed yet")
-    return concat(md(bowls(drama.review.ramen)), md(f" **{drama.review.ramen}/10**"), sep="")
+    line = concat(md(bowls(drama.review.ramen)), md(f" **{drama.review.ramen}/10**"), sep="")
+    if drama.review.has_unspoiled_review:
+        line = concat(line, md("\nThe reviewer also wrote a spoiler-free review of it."), sep="")
+    return line
 
 
 def server_line(score: ScoreSummary | None) -> Markup:
@@ -220,17 +223,53 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
 
 
 def _add_facts(draft: EmbedDraft, drama: Drama) -> None:
-    """The inline fact fields of /drama: aired, episodes, network, where to watch, genres, starring.
+    """The inline fact fields of /drama: aired (or released), episodes, network, where to watch, genres, starring.
 
-    A fact the catalog does not have gives an empty field, which `EmbedDraft.add_field` leaves out.
+    A show a streaming service put out all at once (no end date, a streaming network) reads
+    "Released: <date>"; a network that is also the only place to watch is said once. A fact the
+    catalog does not have gives an empty field, which `EmbedDraft.add_field` leaves out.
     """
-    aired = format_dates(drama.aired_start, drama.aired_end)
-    draft.add_field("Aired", [md(aired or "")], inline=True)
+    if drama.aired_end is None and drama.aired_start is not None and is_streaming_release(drama):
+        draft.add_field("Released", [md(format_date(drama.aired_start))], inline=True)
+    else:
+        draft.add_field("Aired", [md(format_dates(drama.aired_start, drama.aired_end) or "")], inline=True)
     draft.add_field("Episodes", [md(str(drama.episodes) if drama.episodes else "")], inline=True)
-    draft.add_field("Network", [listing(drama.network)], inline=True)
-    draft.add_field("Where to watch", [listing(drama.platforms)], inline=True)
+    if drama.network and tuple(drama.network) == tuple(drama.platforms):
+        draft.add_field("Network · where to watch", [listing(drama.network)], inline=True)
+    else:
+        draft.add_field("Network", [listing(drama.network)], inline=True)
+        draft.add_field("Where to watch", [listing(drama.platforms)], inline=True)
     draft.add_field("Genres", [listing(drama.genres)], inline=True)
     draft.add_field("Starring", [listing(drama.starring or drama.cast[:2])], inline=True)
+
+
+STREAMING_NETWORKS = frozenset(
+    n.casefold()
+    for n in (
+        "Netflix",
+        "Disney+",
+        "Disney+ Hotstar",
+        "TVING",
+        "Wavve",
+        "Coupang Play",
+        "Apple TV",
+        "Apple TV+",
+        "Prime Video",
+        "Amazon Prime Video",
+        "Viki",
+        "iQIYI",
+        "WeTV",
+        "Watcha",
+        "Kakao TV",
+        "Hulu",
+    )
+)
+"""Networks that are streaming services: a show they put out without an end date was released all at once."""
+
+
+def is_streaming_release(drama: Drama) -> bool:
+    """Whether every original network of `drama` is a streaming service (`STREAMING_NETWORKS`)."""
+    return bool(drama.network) and all(n.casefold() in STREAMING_NETWORKS for n in drama.network)
 
 
 # --------------------------------------------------------------------------- /characters
@@ -247,15 +286,21 @@ def cast_embed(drama: Drama) -> discord.Embed:
             draft.describe(md("The catalog has no character cards for this show yet."))
         return draft.build()
     draft.describe(md("Pick a character in the menu below to open their card. Spoilers stay hidden."))
-    for character in drama.characters:
+    for character in drama.visible_characters:
         lines = [_actor_line(character)]
         safe = character.safe_facts
         if safe:
             lines.append(fact_markup(safe[0], 300))
-        elif character.spoiler_facts:
-            lines.append(md("*Everything about this character is a spoiler.*"))
         draft.add_field(character.name, lines, inline=True)
+    hidden = drama.hidden_characters
+    if hidden:  # named nowhere outside spoiler tags: only how many there are
+        draft.describe(md(f"*{_more_characters(hidden)}*"))
     return draft.build()
+
+
+def _more_characters(hidden: int) -> str:
+    """ "One more character: a spoiler." / "2 more characters: spoilers." (no names)."""
+    return "One more character: a spoiler." if hidden == 1 else f"{hidden} more characters: spoilers."
 
 
 def _actor_line(character: Character) -> Markup:
@@ -326,10 +371,11 @@ def spoilers_embed(drama: Drama, section: Section) -> discord.Embed:
             draft.add_field(f"{noun} {i}", [spoiler(f"{item.head}: {item.text}", limits.FIELD_VALUE)])
     else:
         for character in drama.characters:
-            if character.spoiler_facts:
-                draft.add_field(
-                    character.name, [concat(md("• "), fact_markup(f, 1000)) for f in character.spoiler_facts]
-                )
+            facts = [concat(md("• "), fact_markup(f, 1000)) for f in character.spoiler_facts]
+            if character.is_spoiler_only:  # field names never carry spoilers: the name goes in the tags
+                draft.add_field("A character who is a spoiler", [spoiler(character.name, 200), *facts])
+            elif facts:
+                draft.add_field(character.name, facts)
     if not draft.description and not draft.fields:
         draft.describe(md("The catalog has nothing in this section for this show yet."))
     draft.footer = "Spoilers: tap a black bar to reveal it"

@@ -62,10 +62,12 @@ def vote_ack(drama: Drama, score: int, server: ScoreSummary) -> str:
 def unknown_character(drama: Drama, name: str, suggestions: Sequence[str]) -> str:
     """Content for an unknown `/characters name:`: closest names, then the cast (≤ 2000 chars)."""
     hint = f" Did you mean {' or '.join(f'**{plain(n, 100)}**' for n in suggestions[:3])}?" if suggestions else ""
-    known = ", ".join(c.name for c in drama.characters) or "none yet"
+    known = ", ".join(c.name for c in drama.visible_characters) or "none yet"
+    hidden = drama.hidden_characters  # spoiler-only characters are counted, never named
+    more = "" if not hidden else " One more character: a spoiler." if hidden == 1 else f" {hidden} more: spoilers."
     return (
         f"{plain(drama.title, 200)} has no character called “{plain(name, 100)}”.{hint} "
-        f"Characters: {plain(known, 1000)}."
+        f"Characters: {plain(known, 1000)}.{more}"
     )
 
 

@@ -7,7 +7,7 @@ import discord
 from discord import app_commands
 
 from bot.catalog.index import SUGGEST_CUTOFF, Catalog
-from bot.catalog.model import Drama
+from bot.catalog.model import Drama, normalize
 from bot.catalog.vocabulary import LOOKING_FOR, matching_terms
 from bot.ui import limits
 from bot.ui.embeds import SECTION_LABEL, Section
@@ -33,15 +33,19 @@ def title_choices(catalog: Catalog, current: str) -> list[app_commands.Choice[st
 
 
 def character_choices(drama: Drama | None, current: str) -> list[app_commands.Choice[str]]:
-    """Characters of `drama` whose name or alias contains `current` (case-insensitive), ≤ 25."""
+    """Visible characters of `drama` whose name or alias contains `current` (folded), ≤ 25.
+
+    The value is the character's key (`Drama.character_key`), so a name over 100 characters still
+    resolves; a spoiler-only character is never offered.
+    """
     if drama is None:
         return []
-    key = current.casefold().strip()
+    key = normalize(current)
     out = []
-    for character in drama.characters:
+    for character in drama.visible_characters:
         names = (character.name, *character.aliases)
-        if not key or any(key in n.casefold() for n in names):
-            out.append(choice(character.name, character.name))
+        if not key or any(key in normalize(n) for n in names):
+            out.append(choice(character.name, drama.character_key(character)))
     return out[: limits.AUTOCOMPLETE_CHOICES]
 
 

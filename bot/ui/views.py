@@ -28,13 +28,14 @@ VIEW_TIMEOUT = 600.0  # seconds /recommend results stay pageable; then the butto
 
 
 def _character_select(drama: Drama) -> discord.ui.Select:
+    # Spoiler-only characters are left out; the value is the character's key, so a long name still opens.
     options = [
         discord.SelectOption(
-            label=c.name[: limits.SELECT_LABEL],
-            value=c.name[: limits.SELECT_LABEL],
+            label=c.name if len(c.name) <= limits.SELECT_LABEL else c.name[: limits.SELECT_LABEL - 1] + "…",
+            value=drama.character_key(c),
             description=(f"{c.role.label}{' · ' + c.actor if c.actor else ''}")[: limits.SELECT_DESCRIPTION],
         )
-        for c in drama.characters[: limits.SELECT_OPTIONS]
+        for c in drama.visible_characters[: limits.SELECT_OPTIONS]
     ]
     return discord.ui.Select(
         placeholder="Open a character card…", options=options, custom_id=f"ramen:characters:{drama.id}"

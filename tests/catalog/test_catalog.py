@@ -46,7 +46,7 @@ def test_catalog_run_on_matches_the_facts_file(run_on):
     assert cast["Park Mae Yi"] == ("Lee Bong Ryun", Role.SUPPORTING)
     # The facts file marks these three supporting characters' story facts as spoilers.
     for name in ("Kwon Young Il", "Ki Eun Bi", "Je Wook"):
-        assert run_on.character(name).spoiler_facts, name
+        assert next(c for c in run_on.characters if c.name == name).spoiler_facts, name
     assert all(isinstance(f, EndingFact) and f.is_spoiler for f in run_on.ending)
     assert len(run_on.ending) == 6
     assert all(item.is_spoiler for item in run_on.disliked) and len(run_on.disliked) == 3

@@ -244,7 +244,7 @@ def _csv_drama(**kwargs: object) -> Drama:
         "cast": ("Actor One", "Actor Two", "Actor Three"),
         "starring": ("Actor One", "Actor Two"),
         "community_score": 8.1,
-        "community_source": "MyDramaList community score (via test.csv)",
+        "community_source": "MyDramaList community score",
         "source": "test.csv:2",
     }
     base.update(kwargs)
@@ -263,7 +263,7 @@ def test_merge_toml_facts_win_and_row_fills_gaps() -> None:
     assert merged.cast == ("Actor One", "Actor Two", "Actor Three")
     assert (merged.aired_start, merged.aired_end) == (dt.date(2021, 3, 1), dt.date(2021, 4, 20))
     assert merged.community_score == pytest.approx(8.1)
-    assert merged.community_source == "MyDramaList community score (via test.csv)"
+    assert merged.community_source == "MyDramaList community score"
     assert merged.tags == ("healing", "food", "Cooking", "Small Town")  # union, TOML first
     assert merged.aliases == ("Moonlit-Noodle Shop", "Noodles by Moonlight")  # TOML aliases kept as written
     assert merged.source == "data/dramas/moonlit.toml + test.csv:2"

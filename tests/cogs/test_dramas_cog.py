@@ -48,10 +48,14 @@ async def test_characters_without_name_offers_a_menu_that_opens_a_card(cog):
     [menu] = sent.view.children
     assert isinstance(menu, CharacterMenu) and menu.item.custom_id == "ramen:characters:run-on"
     assert [o.label for o in menu.item.options][:2] == ["Oh Mi Joo", "Ki Seon Gyeom"]
-    assert len(sent.embed.fields) == 8
+    assert [o.value for o in menu.item.options][:2] == ["oh-mi-joo", "ki-seon-gyeom"]  # keys, not names
+    # Je Wook exists only in the ending: 7 cards, and he is named nowhere outside spoiler tags.
+    assert len(sent.embed.fields) == 7 and len(menu.item.options) == 7
+    assert "Je Wook" not in str(sent.embed.to_dict()) + str([o.label for o in menu.item.options])
+    assert sent.embed.description.endswith("*One more character: a spoiler.*")
 
     picker = make_interaction(user_name="bob", user_id=43)
-    menu.item._values = ["Ki Seon Gyeom"]  # what discord.py stores when the member picks that option
+    menu.item._values = ["ki-seon-gyeom"]  # what discord.py stores when the member picks that option
     await menu.callback(picker)
     [card] = picker.sent
     assert card.ephemeral and card.embed.title == "Ki Seon Gyeom · Run On"
@@ -62,14 +66,14 @@ async def test_character_menu_is_rebuilt_from_its_custom_id_after_a_restart(cata
     # What discord.py does for a click on a message sent before the restart: match the template,
     # rebuild the item from the message's own component, then call it.
     old_select = discord.ui.Select(
-        custom_id="ramen:characters:run-on", options=[discord.SelectOption(label="Je Wook", value="Je Wook")]
+        custom_id="ramen:characters:run-on", options=[discord.SelectOption(label="Park Mae Yi", value="Park Mae Yi")]
     )
     match = CharacterMenu.__discord_ui_compiled_template__.fullmatch(old_select.custom_id)
     picker = make_interaction(client=SimpleNamespace(catalog=catalog))
     menu = await CharacterMenu.from_custom_id(picker, old_select, match)
-    menu.item._values = ["Je Wook"]
+    menu.item._values = ["Park Mae Yi"]  # a menu sent before character keys carried the name: still opens
     await menu.callback(picker)
-    assert picker.sent[0].ephemeral and picker.sent[0].embed.title == "Je Wook · Run On"
+    assert picker.sent[0].ephemeral and picker.sent[0].embed.title == "Park Mae Yi · Run On"
 
     gone = discord.ui.Select(custom_id="ramen:characters:no-such-show", options=[discord.SelectOption(label="X")])
     stale = make_interaction(client=SimpleNamespace(catalog=catalog))
@@ -93,8 +97,13 @@ async def test_characters_unknown_name_is_a_user_facing_error(cog):
     inter = make_interaction()
     with pytest.raises(UserFacingError, match="no character called “Nobody”"):
         await invoke(cog.characters, inter, title="Run On", name="Nobody")
-    with pytest.raises(UserFacingError, match=re.escape("no character called “je wok”. Did you mean **Je Wook**?")):
-        await invoke(cog.characters, inter, title="Run On", name="je wok")
+    with pytest.raises(UserFacingError, match=re.escape("no character called “mi jo”. Did you mean **Oh Mi Joo**?")):
+        await invoke(cog.characters, inter, title="Run On", name="mi jo")
+    # A character who exists only in spoilers is neither found nor suggested nor listed by name.
+    with pytest.raises(UserFacingError) as caught:
+        await invoke(cog.characters, inter, title="Run On", name="Je Wook")
+    assert "Je Wook" not in str(caught.value).replace("“Je Wook”", "")
+    assert str(caught.value).endswith("Ki Eun Bi. One more character: a spoiler.")
 
 
 async def test_shouldiwatch_answers_for_the_viewer(cog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import discord
@@ -119,7 +120,8 @@ def test_rendering_spoilers_embed_wraps_every_fact(run_on):
     assert [f.name for f in dislikes.fields] == ["Dislike 1", "Dislike 2", "Dislike 3"]
     assert all(f.value.startswith("||") and f.value.endswith("||") for f in dislikes.fields)
     chars = spoilers_embed(run_on, Section.CHARACTERS)
-    assert [f.name for f in chars.fields] == ["Kwon Young Il", "Ki Eun Bi", "Je Wook"]
+    assert [f.name for f in chars.fields] == ["Kwon Young Il", "Ki Eun Bi", "A character who is a spoiler"]
+    assert chars.fields[2].value.startswith("||Je Wook||\n")  # a spoiler-only name only inside the tags
 
 
 def test_rendering_drama_embed_shows_the_facts(run_on):
@@ -132,7 +134,8 @@ def test_rendering_drama_embed_shows_the_facts(run_on):
     assert fields["Episodes"] == "16"
     assert fields["Where to watch"] == "Netflix"
     assert fields["Starring"] == "Yim Si Wan, Shin Se Kyung"
-    assert fields["Reviewer's ramen"] == "🍜" * 8 + " **8/10**"
+    # The entry says the reviewer also keeps a spoiler-free review (has_unspoiled_review).
+    assert fields["Reviewer's ramen"] == "🍜" * 8 + " **8/10**\nThe reviewer also wrote a spoiler-free review of it."
     assert "No votes yet" in fields["Server's ramen"]
     in_a_dm = drama_embed(run_on, None)
     assert "Server's ramen" not in {f.name for f in in_a_dm.fields}
@@ -218,3 +221,31 @@ def test_rendering_mention_markup_is_shown_as_typed():
     from bot.ui.markup import plain
 
     assert plain("<@123> <t:0:R> </rate:1> <#5> <:e:1> I <3 u") == r"\<@123> \<t:0:R> \</rate:1> \<#5> \<:e:1> I <3 u"
+
+
+def test_facts_only_streaming_release_reads_released_and_names_its_score_source():
+    from dataclasses import replace
+
+    from bot.catalog.csv_rows import COMMUNITY_SOURCE
+
+    # Squid Game as a facts-only row: Netflix put all nine episodes out on Sep 17, 2021.
+    row = Drama(
+        id="squid-game",
+        title="Squid Game",
+        year=2021,
+        aired_start=dt.date(2021, 9, 17),
+        episodes=9,
+        network=("Netflix",),
+        platforms=("Netflix",),
+        community_score=8.5,
+        community_source=COMMUNITY_SOURCE,
+    )
+    fields = {f.name: f.value for f in drama_embed(row).fields}
+    assert fields["Released"] == "Sep 17, 2021" and "Aired" not in fields
+    assert fields["Network · where to watch"] == "Netflix"
+    assert "Network" not in fields and "Where to watch" not in fields
+    assert fields["Community score"] == "8.5/10 · MyDramaList community score"
+    # A broadcast show with no end date yet is still "Aired: from …"; different places are both shown.
+    on_air = {f.name: f.value for f in drama_embed(replace(row, network=("tvN",))).fields}
+    assert on_air["Aired"] == "from Sep 17, 2021"
+    assert (on_air["Network"], on_air["Where to watch"]) == ("tvN", "Netflix")
