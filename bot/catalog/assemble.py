@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from bot.catalog.actors import default_actors_path, load_actors
 from bot.catalog.csv_rows import RowProblem, claim_id, load_csv
 from bot.catalog.index import Catalog
 from bot.catalog.model import CatalogError, Drama, normalize
@@ -155,7 +156,8 @@ def build_catalog(
 
     Raises:
         CatalogError: the TOML folder is missing or a TOML file is invalid; the CSV is missing,
-            unreadable or lacks a required column; two TOML entries share an id; or there is no
+            unreadable or lacks a required column; `data/actors.toml` breaks its rules; two TOML
+            entries share an id; or there is no
             drama at all (an empty folder and no CSV rows).
     """
     entries = load_entries(catalog_dir)
@@ -168,7 +170,8 @@ def build_catalog(
         raise CatalogError(str(catalog_dir), "", "no *.toml drama entries in the catalog folder and no CSV rows")
     if spoiler_tags is None:
         spoiler_tags = SpoilerTags.load(default_spoiler_tags_path())
-    return Catalog(spoiler_tags.apply(d) for d in merge(entries, rows)), problems
+    actors = load_actors(default_actors_path())
+    return Catalog((spoiler_tags.apply(d) for d in merge(entries, rows)), actors), problems
 
 
 def default_spoiler_tags_path() -> Path:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 
+from bot.catalog.actors import ActorNames, actors_of
 from bot.catalog.model import CatalogError, Drama, normalize
 
 SUGGEST_CUTOFF = 60.0  # rapidfuzz score a "did you mean" suggestion needs
@@ -30,28 +31,40 @@ class UnknownTitle(LookupError):
 class Catalog:
     """All dramas, looked up by id, by exact title or alias (case/accent-insensitive), or fuzzily."""
 
-    def __init__(self, dramas: Iterable[Drama]) -> None:
+    def __init__(self, dramas: Iterable[Drama], actors: ActorNames | None = None) -> None:
         self._by_id: dict[str, Drama] = {}
         for drama in dramas:
             if drama.id in self._by_id:
                 other = self._by_id[drama.id].source
                 raise CatalogError(drama.source, "id", f"duplicate id {drama.id!r} (also in {other})")
             self._by_id[drama.id] = drama
+        self.actors = actors or ActorNames()
         self._by_name: dict[str, list[Drama]] = {}
-        choices: list[tuple[str, str]] = []  # (display name, drama id), one per title or alias
+        self._by_compact: dict[str, list[Drama]] = {}
+        # (display name, drama id, actor or ""), one per title or alias, then one per actor spelling and show.
+        choices: list[tuple[str, str, str]] = []
         for drama in self._by_id.values():
-            for key in dict.fromkeys(normalize(name) for name in drama.names):
-                self._by_name.setdefault(key, []).append(drama)
-            choices.extend((name, drama.id) for name in dict.fromkeys(drama.names))
+            for name in dict.fromkeys(drama.names):
+                key = normalize(name)
+                if drama not in self._by_name.get(key, ()):
+                    self._by_name.setdefault(key, []).append(drama)
+                    self._by_compact.setdefault(compact(key), []).append(drama)
+                choices.append((name, drama.id, ""))
+        for drama in self._by_id.values():
+            for actor in actors_of(drama):
+                canonical = self.actors.canonical(actor)
+                choices.extend((spelling, drama.id, canonical) for spelling in self.actors.spellings(actor))
         self._choices = choices
-        self._choice_keys = [normalize(name) for name, _ in choices]
-        self._sorted_keys = sorted((k, i) for i, k in enumerate(self._choice_keys))
+        self._choice_keys = [normalize(name) for name, _, _ in choices]
+        self._sorted_keys = sorted((compact(k), i) for i, k in enumerate(self._choice_keys))
         self._word_index: dict[str, list[int]] = {}
         for i, k in enumerate(self._choice_keys):
             for word in dict.fromkeys(k.split()):
                 self._word_index.setdefault(word, []).append(i)
         self._sorted_words = sorted(self._word_index)
-        self._repeated_names = {name for name, _ in choices if len(self._by_name[normalize(name)]) > 1}
+        self._repeated_names = {
+            name for name, _, actor in choices if not actor and len(self._by_name[normalize(name)]) > 1
+        }
         # With nothing typed yet, autocomplete offers the reviewed shows first, then A to Z.
         self._alphabetical = sorted(
             self._by_id.values(), key=lambda d: (not d.is_reviewed, normalize(d.title), d.year or 0, d.id)
@@ -76,7 +89,7 @@ class Catalog:
         if query in self._by_id:
             return self._by_id[query]
         key = normalize(query)
-        matches = self._by_name.get(key)
+        matches = self._by_name.get(key) or self._by_compact.get(compact(key))
         if not matches:
             year_match = re.fullmatch(r"(.*?)\s*\(?(\d{4})\)?", query.strip())
             if year_match:
@@ -92,7 +105,13 @@ class Catalog:
         if drama is None:
             ranked = self.ranked(query, limit=3, cutoff=SUGGEST_CUTOFF)
             best = ranked[0][2] if ranked else 0.0
-            raise UnknownTitle(query, [label for label, _, score in ranked if score >= best - SUGGEST_MARGIN])
+            # Suggest titles (an actor match suggests the show's title, not "… — with …").
+            titles = [
+                self._label(self._by_id[i].title, self._by_id[i])
+                for _, i, score in ranked
+                if score >= best - SUGGEST_MARGIN
+            ]
+            raise UnknownTitle(query, titles)
         return drama
 
     def search(self, query: str, *, limit: int = 25, cutoff: float = 0) -> list[tuple[str, str]]:
@@ -113,25 +132,28 @@ class Catalog:
         (or, for the last word typed, a word prefix) with the query.
         """
         key = normalize(query)
+        tight = compact(key)
         if not key:  # nothing typed: the reviewed shows, then A to Z (none when a minimum score is asked)
             return [] if cutoff > 0 else [(self._label(d.title, d), d.id, 0.0) for d in self._alphabetical[:limit]]
         scores: dict[int, float] = {}
-        start = bisect.bisect_left(self._sorted_keys, (key, -1))
-        for name_key, index in self._sorted_keys[start:]:
-            if not name_key.startswith(key) or len(scores) >= limit * 2:
+        start = bisect.bisect_left(self._sorted_keys, (tight, -1))
+        for name_key, index in self._sorted_keys[start:]:  # spacing-insensitive prefix ("hoteldel", "런 온")
+            if not name_key.startswith(tight) or len(scores) >= limit * 2:
                 break
-            scores[index] = 100.0 + len(key) / len(name_key)
+            scores[index] = 100.0 + len(tight) / len(name_key)
         if len(scores) < limit * 2:
             self._fuzzy(key, scores, limit, cutoff)
         ranked_hits = sorted(scores.items(), key=lambda kv: (-kv[1], len(self._choice_keys[kv[0]]), kv[0]))
         out: list[tuple[str, str, float]] = []
         seen: set[str] = set()
         for index, score in ranked_hits:
-            name, drama_id = self._choices[index]
+            name, drama_id, actor = self._choices[index]
             if score < cutoff or drama_id in seen:
                 continue
             seen.add(drama_id)
-            out.append((self._label(name, self._by_id[drama_id]), drama_id, score))
+            drama = self._by_id[drama_id]
+            label = self._label(f"{self._label(drama.title, drama)} — with {actor}" if actor else name, drama)
+            out.append((label, drama_id, score))
             if len(out) == limit:
                 break
         return out
@@ -173,6 +195,11 @@ class Catalog:
         repeated = name in self._repeated_names
         label = f"{name} ({drama.year})" if repeated and drama.year else name
         return label if len(label) <= 100 else label[:99] + "…"
+
+
+def compact(key: str) -> str:
+    """A `normalize()`d key without spaces: "Hotel del Luna", "hoteldelluna" and "Hotel-Del Luna" agree."""
+    return key.replace(" ", "")
 
 
 # Whole-title similarity catches typos ("rnu on"), the word set catches word order and extra

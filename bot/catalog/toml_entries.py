@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.catalog.actors import default_actors_path, load_actors
 from bot.catalog.index import Catalog
 from bot.catalog.model import (
     MAX_ID_LENGTH,
@@ -60,7 +61,7 @@ def load_catalog(directory: Path) -> Catalog:
     entries = load_entries(directory)
     if not entries:
         raise CatalogError(str(directory), "", "no *.toml drama entries in the catalog folder")
-    return Catalog(entries)
+    return Catalog(entries, load_actors(default_actors_path()))
 
 
 def load_drama_file(path: Path) -> Drama:
