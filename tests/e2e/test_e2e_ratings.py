@@ -307,9 +307,11 @@ async def test_menus_and_buttons_answer_after_a_restart(fake_discord, bot):
     pager = await fake_discord.slash("recommend", {"like": "run-on"}, user="alice")
     [next_button] = [c for row in pager.message["components"] for c in row["components"] if c["label"] == "Next"]
     await bot.restart()  # new process: the views in memory are gone
-    card = await fake_discord.click(cast.original_id, menu["custom_id"], user="bob", values=["Je Wook"])
+    card = await fake_discord.click(
+        cast.original_id, menu["custom_id"], user="bob", values=["park-mae-yi"]
+    )  # the option value is the character key
     assert card.answered_within(3.0) and card.message["flags"] & 64, card
-    assert card.message["embeds"][0]["title"] == "Je Wook · Run On"
+    assert card.message["embeds"][0]["title"] == "Park Mae Yi · Run On"
     late = await fake_discord.click(pager.original_id, next_button["custom_id"], user="alice")
     assert late.answered_within(3.0) and late.message["flags"] & 64, late
     assert late.content.startswith("These results have expired")
