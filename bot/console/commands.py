@@ -123,11 +123,23 @@ def _typed(kind: AppCommandOptionType, text: str) -> Any:
     return text
 
 
+def value_hint(parameter: app_commands.Parameter) -> str:
+    """What an option takes, as typed: its choices ("ending|likes"), "true|false", a range
+    ("1-10", from the option's min/max), else its name ("title")."""
+    if parameter.choices:
+        return "|".join(str(c.value) for c in parameter.choices)
+    if parameter.type is AppCommandOptionType.boolean:
+        return "true|false"
+    if parameter.min_value is not None and parameter.max_value is not None:
+        return f"{parameter.min_value:g}-{parameter.max_value:g}"
+    return parameter.name
+
+
 def command_usage(command: app_commands.Command) -> str:
     """ "/drama title:<title>  [name:<name>]" for a command."""
     parts = [f"/{command.name}"]
     for p in command.parameters:
-        kind = "|".join(str(c.value) for c in p.choices) if p.choices else p.name
+        kind = value_hint(p)
         parts.append(f"{p.name}:<{kind}>" if p.required else f"[{p.name}:<{kind}>]")
     return " ".join(parts)
 

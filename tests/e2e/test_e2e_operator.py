@@ -181,3 +181,27 @@ async def test_debug_log_holds_no_tokens_and_names_database_and_catalog(tmp_path
         rf"catalog {re.escape(str(PROJECT_ROOT / 'data' / 'dramas'))} \({dramas} dramas\)",
         log,
     )
+
+
+async def test_forged_looking_for_value_gets_a_clear_ephemeral_answer(tmp_path: Path) -> None:
+    fake = await start_fake()
+    bot = bot_process(fake, tmp_path)
+    try:
+        await bot.start()
+        option = next(o for o in fake.commands()["shouldiwatch"]["options"] if o["name"] == "looking_for")
+        # A forged request: a value Discord's client never offers (the fake's client checks the registered
+        # choices, so the forged one is added to what it checks against, not to what the bot registered).
+        option["choices"].append({"name": "forged", "value": "romcom @everyone"})
+        rec = await fake.slash("shouldiwatch", {"title": "Run On", "looking_for": "romcom @everyone"})
+        await asyncio.sleep(0.5)
+        log = bot.log_text()
+    finally:
+        await bot.stop()
+        await fake.stop()
+    assert rec.answered_within(3.0)
+    assert rec.message["flags"] & 64  # ephemeral
+    assert rec.message["content"].startswith("“romcom @everyone” is not a choice for `looking_for`; pick one of: ")
+    assert "something went wrong" not in rec.message["content"]
+    sent = [s["body"] for s in fake.sent if s["path"].endswith("/callback")]
+    assert sent[-1]["data"]["allowed_mentions"]["parse"] == []  # @everyone in the echo pings no one
+    assert tracebacks(log) == [] and " ERROR " not in log
