@@ -277,3 +277,36 @@ def test_import_csv_into_head_ends_without_a_broken_pipe_traceback(tmp_path: Pat
     assert len(result.stdout.splitlines()) == 2
     assert result.stderr == ""  # no BrokenPipeError, no "Exception ignored"
     assert result.returncode == 141  # the status of a command ended by a closed pipe
+
+
+# --------------------------------------------------------------------------- the PostgreSQL backend
+
+
+async def test_postgres_check_writable_refuses_a_read_only_database(postgres_url: str) -> None:
+    import asyncpg
+
+    from bot.store import Storage, StorageError
+
+    storage = await Storage.open(postgres_url)
+    try:
+        await storage.check_writable()  # a fresh database takes writes
+        assert (await storage.counts()).votes == 0  # and the check changed nothing
+    finally:
+        await storage.close()
+    # The server turns read-only after start-up checks ran once (e.g. a failover to a standby): new
+    # connections get read-only transactions. open() itself would already refuse (its migration step writes).
+    storage = await Storage.open(postgres_url)
+    try:
+        database = (await storage.read("SELECT current_database()"))[0][0]
+        conn = await asyncpg.connect(postgres_url)
+        try:
+            await conn.execute(f'ALTER DATABASE "{database}" SET default_transaction_read_only = on')
+        finally:
+            await conn.close()
+        await storage._backend.pool.expire_connections()  # the pool reconnects, read-only now
+        with pytest.raises(StorageError) as info:
+            await storage.check_writable()
+    finally:
+        await storage.close()
+    assert "the database cannot be written (ReadOnlySQLTransactionError" in str(info.value)
+    assert "password" not in str(info.value)

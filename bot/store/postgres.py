@@ -107,9 +107,9 @@ class PostgresBackend:
         await self._pool.close()
 
     async def check_writable(self) -> None:
-        """The database takes writes: `LOCK TABLE ratings IN ROW EXCLUSIVE MODE` (what an INSERT
-        takes) in a transaction that is rolled back. It fails on a read-only server (a standby,
-        `default_transaction_read_only`) and for a role without write privileges.
+        """The database takes writes: an UPDATE that matches no row, in a transaction that is rolled
+        back. PostgreSQL refuses it on a read-only server (a standby, `default_transaction_read_only`)
+        and for a role without write privileges, whatever the row count.
 
         Raises:
             StorageError: one line naming the database (never the password).
@@ -119,7 +119,7 @@ class PostgresBackend:
                 tx = conn.transaction()
                 await tx.start()
                 try:
-                    await conn.execute("LOCK TABLE ratings IN ROW EXCLUSIVE MODE NOWAIT")
+                    await conn.execute("UPDATE ratings SET score = score WHERE false")
                 finally:
                     await tx.rollback()
         except asyncpg.PostgresError as exc:
