@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.dramas", "cogs.ratings", "cogs.rating_prompts", "cogs.recommend", "cogs.watchnight")
+EXTENSIONS = (
+    "cogs.dramas",
+    "cogs.ratings",
+    "cogs.rating_prompts",
+    "cogs.recommend",
+    "cogs.watchnight",
+    "cogs.live_tally",
+)
 SYNC_BACKOFF = (2.0, 4.0, 8.0, 16.0, 32.0, 60.0)
 """Seconds between command-sync retries after a Discord server error (5xx); the last repeats."""
 DISCORD_RETRIES = frozenset({500, 502, 504, 524})

@@ -160,9 +160,11 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
                 raise UserFacingError(texts.NO_PARTY_TITLE)
         request = PartyRequest(drama, date, time, timezone, iso, voice_channel, location)
         with member_rules():
-            event = await create_party(interaction, request)
-        if event is not None:
+            created = await create_party(interaction, request)
+        if created is not None:
+            event, reply = created
             await self.storage.add_watch_party(event.id, guild_id, drama.id, interaction.user.id, event.start_time)
+            await respond(interaction, content=reply)
 
     @party.autocomplete("timezone")
     async def timezone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Any]:

@@ -16,6 +16,7 @@ from bot.recommend.engine import Recommendation
 from bot.ui.embeds import EmbedDraft, ScoreSummary, bowls, drama_title, listing, reviewer_line
 from bot.ui.markup import Markup, concat, md, plain
 from bot.ui.messages import reason_line, votes_word
+from bot.watch.tally import histogram_line
 
 
 class ServerScore(ScoreSummary, Protocol):
@@ -54,13 +55,24 @@ class MemberVote(Protocol):
     def score(self) -> int: ...
 
 
-def rating_prompt_embed(drama: Drama, keycaps: Sequence[str]) -> discord.Embed:
-    """The public "Rate <title>" message members react on with the keycaps (1️⃣ … 🔟)."""
+def tally_line(score: ServerScore) -> Markup:
+    """The live tally: "**7.3/10** from 12 votes · `····▂·▄█··` 1→10 bowls" (bot.watch.tally.histogram_line)."""
+    if not score.count or score.mean is None:
+        return md("No votes yet: be the first")
+    bars = histogram_line(score.histogram)
+    return md(f"**{one_decimal(score.mean)}/10** from {votes_word(score.count)} · `{bars}` 1→10 bowls")
+
+
+def rating_prompt_embed(drama: Drama, keycaps: Sequence[str], score: ServerScore | None = None) -> discord.Embed:
+    """The public "Rate <title>" message members react on with the keycaps (1️⃣ … 🔟); with `score`
+    (the server's votes now), the live tally under it (edited as votes arrive, see cogs.live_tally)."""
     draft = EmbedDraft(f"Rate {drama_title(drama)}")
     draft.describe(
         md(f"React with {keycaps[0]} … {keycaps[-1]} to give it 1 to 10 ramen bowls."),
         md("One vote per member: a new number replaces your old one; remove your reaction to withdraw it."),
     )
+    if score is not None:
+        draft.add_field("This server so far", [tally_line(score)])
     draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
     draft.footer = "Votes count for this server only · /ratings to see the result"
     return draft.build()
