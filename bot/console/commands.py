@@ -47,6 +47,13 @@ def parse_command(tree: app_commands.CommandTree, text: str) -> tuple[app_comman
     """
     name, _, rest = text.removeprefix("/").partition(" ")
     command = tree.get_command(name.lower())
+    if isinstance(command, app_commands.Group):  # "/watchnight start …": the subcommand is the next word
+        sub, _, rest = rest.strip().partition(" ")
+        found = command.get_command(sub.lower())
+        if not isinstance(found, app_commands.Command):
+            subs = " | ".join(c.name for c in command.commands)
+            raise ConsoleUsageError(f"/{command.name} needs one of: {subs}")
+        command = found
     if not isinstance(command, app_commands.Command):
         names = ", ".join(f"/{c.name}" for c in tree.get_commands())
         raise ConsoleUsageError(f"unknown command /{name}. Commands: {names}")
@@ -137,7 +144,7 @@ def value_hint(parameter: app_commands.Parameter) -> str:
 
 def command_usage(command: app_commands.Command) -> str:
     """ "/drama title:<title>  [name:<name>]" for a command."""
-    parts = [f"/{command.name}"]
+    parts = [f"/{command.qualified_name}"]
     for p in command.parameters:
         kind = value_hint(p)
         parts.append(f"{p.name}:<{kind}>" if p.required else f"[{p.name}:<{kind}>]")
@@ -146,7 +153,7 @@ def command_usage(command: app_commands.Command) -> str:
 
 def usage(bot: RamenBot) -> str:
     lines = ["Commands (options as name:value; add as:<member> to act as someone else, in:dm for a DM):"]
-    for command in bot.tree.get_commands():
+    for command in bot.tree.walk_commands():
         if isinstance(command, app_commands.Command):
             lines.append(f"  {command_usage(command)}  {command.description}")
     lines += [
@@ -154,6 +161,7 @@ def usage(bot: RamenBot) -> str:
         "  :select <msg #> <option>           pick from a message's menu",
         "  :click <msg #> <button label>      press a button",
         "  :react <msg #> <emoji> [as:name]   react (e.g. :react 3 8️⃣ as:alice); :unreact removes it",
+        "  :vote <msg #> <answer #> [as:name] vote in a poll (e.g. :vote 4 2 as:bob); :endpoll <msg #> ends it",
         "  :quit",
     ]
     return "\n".join(lines)

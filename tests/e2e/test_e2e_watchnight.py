@@ -179,7 +179,7 @@ async def test_party_external_event_for_the_last_winner(fake_discord, bot):
     assert event["scheduled_start_time"].startswith("2031-05-09T11:30:00")
     assert event["scheduled_end_time"].startswith("2031-05-09T14:30:00")  # 3 h, the default
     text = rec.followups[-1]["content"] if rec.followups else rec.message["content"]
-    assert "about 3 h, the default" in text and "at Discord" in text
+    assert "about 3 h: the default" in text and "at Discord" in text
 
 
 async def test_party_voice_event_and_interest(fake_discord, bot):
