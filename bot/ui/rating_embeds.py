@@ -11,6 +11,7 @@ from typing import Protocol
 import discord
 
 from bot.catalog.model import Drama
+from bot.catalog.vocabulary import where_to_watch
 from bot.ratings.scores import BOWL, one_decimal
 from bot.recommend.engine import Recommendation
 from bot.ui.embeds import EmbedDraft, ScoreSummary, bowls, drama_title, listing, reviewer_line
@@ -171,7 +172,7 @@ def recommendation_lines(result: Recommendation) -> list[Markup]:
     facts: list[Markup] = []
     if drama.episodes:
         facts.append(md(f"{drama.episodes} episode{'s' if drama.episodes != 1 else ''}"))
-    where = drama.platforms or drama.network
+    where = where_to_watch(drama) or drama.network  # where to stream it; else who aired it
     if where:
         facts.append(listing(where[:3], 200))
     if facts:
