@@ -105,11 +105,16 @@ def ratings_embed(drama: Drama, score: ServerScore) -> discord.Embed:
 def chart_embed(
     rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prior_weight: float, min_votes: int
 ) -> discord.Embed:
-    """`/ratings` with no title: the server's top dramas by damped (Bayesian) mean.
+    """`/ratings` with no title: the server's top dramas, each shown with its one score, the mean.
+
+    Members see one server score everywhere (the mean, one decimal, as /drama and /ratings title:
+    show it); the damped (Bayesian) mean only orders the chart and is described in one plain
+    sentence, without its formula.
 
     Args:
-        rows: (display title, chart row) pairs, best first.
-        prior_mean, prior_weight: the prior m and its weight C in (C·m + Σ scores) / (C + n).
+        rows: (display title, chart row) pairs, best first (ordered by the damped mean).
+        prior_mean: the bowls a show with few votes is pulled towards (named in the sentence).
+        prior_weight: how many votes the pull counts as (used by the store, not shown).
         min_votes: the fewest votes a drama needs to be listed.
     """
     draft = EmbedDraft("This server's top dramas")
@@ -119,23 +124,20 @@ def chart_embed(
                 concat(
                     md(f"**{row.rank}.** "),
                     plain(title, 150),
-                    md(
-                        f" · **{one_decimal(row.weighted_mean)}** "
-                        f"(mean {one_decimal(row.mean)}, {votes_word(row.count)})"
-                    ),
+                    md(f" · **{one_decimal(row.mean)}/10** from {votes_word(row.count)}"),
                 )
                 for title, row in rows
             )
         )
     else:
         draft.describe(md("No votes yet in this server: `/rate` posts a prompt to react on."))
+    least = f"at least {min_votes} vote{'s' if min_votes != 1 else ''}"
     draft.add_field(
         "How the chart ranks",
         [
             md(
-                f"By damped mean: ({prior_weight:g} × {prior_mean:g} + sum of votes) ÷ ({prior_weight:g} + votes), "
-                f"so a lone 10 cannot top the chart. Prior {prior_mean:g} bowls counted as {prior_weight:g} votes; "
-                f"at least {min_votes} vote{'s' if min_votes != 1 else ''} to be listed."
+                f"Shows with few votes count as closer to {prior_mean:g} bowls until more members vote, "
+                f"so one lone 10 cannot top the chart ({least} to be listed)."
             )
         ],
     )
