@@ -22,6 +22,7 @@ Plugging in: `evaluate(rankers=..., verdicts=..., taste_signals=...)` takes extr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import sys
@@ -157,17 +158,29 @@ def default_rankers() -> dict[str, RankerFactory]:
     }
 
 
+RULES_ONLY = " (rules)"
+"""Suffix of the verdict rows that set each show's own notes aside (see `default_verdicts`)."""
+
+
 def default_verdicts() -> dict[str, VerdictFn]:
     labels = ("yes", "maybe", "no", "unknown")
 
     def random_verdict(drama: Drama, interest: str) -> str:
         return random.Random(f"{SEED}:{drama.id}:{interest}").choice(labels)
 
+    def rules_only(fn: VerdictFn) -> VerdictFn:
+        # The same answer with the show's own audience notes set aside: what the genre/tag rules
+        # alone say. On the bundled catalog, where every show has a note for every interest and a
+        # note wins by rule, "before" and "engine" tie by construction; these rows tell them apart.
+        return lambda drama, interest: fn(dataclasses.replace(drama, audience=None), interest)
+
     return {
         "random": random_verdict,
         "always maybe": lambda _d, _i: "maybe",
         "before": before_verdict,
         "engine": adapter.engine_verdict,
+        f"before{RULES_ONLY}": rules_only(before_verdict),
+        f"engine{RULES_ONLY}": rules_only(adapter.engine_verdict),
     }
 
 
@@ -378,6 +391,37 @@ def _versus(value: float, others: Sequence[float], higher_is_better: bool) -> st
     return "met" if better else "missed"
 
 
+def _verdict_report(results: EvalResults, subject: str, details: bool) -> list[str]:
+    """The /shouldiwatch tables of `report`, one per catalog."""
+    out: list[str] = []
+    for catalog in dict.fromkeys(v.catalog for v in results.verdicts):
+        rows = [v for v in results.verdicts if v.catalog == catalog]
+        out.append(f"\n/shouldiwatch verdicts · {catalog} catalog ({rows[0].cases} labelled pairs)")
+        out.append(f"  {'verdict':<16} {'accuracy':>8} {'conf. wrong':>11} {'guessed unknown':>15}")
+        for v in rows:
+            out.append(f"  {v.name:<16} {_pct(v.accuracy):>8} {v.confidently_wrong:>11} {v.guessed_unknown:>15}")
+        me = next((v for v in rows if v.name == subject), None)
+        if me is not None:
+            others = [v for v in rows if v.name != subject and not v.name.endswith(RULES_ONLY)]
+            out.append(
+                f"  {subject}: confidently wrong = 0 (issue goal): "
+                f"{'met' if me.confidently_wrong == 0 else 'missed'} ({me.confidently_wrong}); "
+                f"accuracy above every baseline (team goal): "
+                f"{_versus(me.accuracy, [v.accuracy for v in others], True)}"
+            )
+            mine, theirs = (next((v for v in rows if v.name == f"{n}{RULES_ONLY}"), None) for n in (subject, "before"))
+            if mine is not None and theirs is not None:
+                out.append(
+                    f"  {subject}{RULES_ONLY}, own notes set aside: confidently wrong {mine.confidently_wrong}; "
+                    f"accuracy above before{RULES_ONLY}: {_versus(mine.accuracy, [theirs.accuracy], True)}"
+                )
+            if details:
+                out.extend(f"    wrong: {w}" for w in me.wrong)
+                if mine is not None:
+                    out.extend(f"    wrong{RULES_ONLY}: {w}" for w in mine.wrong)
+    return out
+
+
 def report(results: EvalResults, *, subject: str = "engine", details: bool = True) -> str:
     """The printed tables. `subject` is the row judged against the others ("met"/"missed")."""
     out = []
@@ -408,23 +452,7 @@ def report(results: EvalResults, *, subject: str = "engine", details: bool = Tru
             if details:
                 out.append(f"    missed seeds: {', '.join(me.misses) or 'none'}")
                 out.append(f"    absurd in top 5: {'; '.join(me.absurd_hits) or 'none'}")
-    for catalog in dict.fromkeys(v.catalog for v in results.verdicts):
-        rows = [v for v in results.verdicts if v.catalog == catalog]
-        out.append(f"\n/shouldiwatch verdicts · {catalog} catalog ({rows[0].cases} labelled pairs)")
-        out.append(f"  {'verdict':<13} {'accuracy':>8} {'conf. wrong':>11} {'guessed unknown':>15}")
-        for v in rows:
-            out.append(f"  {v.name:<13} {_pct(v.accuracy):>8} {v.confidently_wrong:>11} {v.guessed_unknown:>15}")
-        me = next((v for v in rows if v.name == subject), None)
-        if me is not None:
-            others = [v for v in rows if v.name != subject]
-            out.append(
-                f"  {subject}: confidently wrong = 0 (issue goal): "
-                f"{'met' if me.confidently_wrong == 0 else 'missed'} ({me.confidently_wrong}); "
-                f"accuracy above every baseline (team goal): "
-                f"{_versus(me.accuracy, [v.accuracy for v in others], True)}"
-            )
-            if details:
-                out.extend(f"    wrong: {w}" for w in me.wrong)
+    out += _verdict_report(results, subject, details)
     t = results.taste
     out.append(
         f"\nTaste signal, leave-one-out hit-rate@10 · SIMULATED server (invented members and votes, "

@@ -24,8 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dotenv import load_dotenv
-
+from bot import logs
 from bot.catalog.assemble import build_catalog as assemble_catalog
 from bot.catalog.assemble import merge_with_pairs
 from bot.catalog.csv_rows import load_csv
@@ -35,13 +34,21 @@ from bot.catalog.review_draft import parse_review
 from bot.catalog.review_text import ReviewError, read_review
 from bot.catalog.review_toml import to_toml
 from bot.catalog.toml_entries import load_entries, parse_drama
-from bot.config import DEFAULT_CATALOG_DIR, PROJECT_ROOT, ConfigError, Settings
+from bot.config import (
+    DEFAULT_CATALOG_DIR,
+    DEFAULT_DATABASE_PATH,
+    PROJECT_ROOT,
+    ConfigError,
+    Settings,
+    load_env_file,
+)
 
 if TYPE_CHECKING:
     from bot.recommend.engine import Recommender
     from bot.store import Storage
 
 log = logging.getLogger("bot")
+start_log = logging.getLogger("bot.start")
 
 EXIT_CONFIG = 2
 
@@ -107,22 +114,26 @@ def main(argv: Sequence[str]) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help (0) and on usage errors (2); callers want a status
         return int(exc.code or 0)
-    if args.verb == "import-review":
-        return import_review(args.path, args.out, force=args.force)
-    if args.verb == "catalog":
-        return import_csv(args.path)
+    try:
+        if args.verb == "import-review":
+            return import_review(args.path, args.out, force=args.force)
+        if args.verb == "catalog":
+            return import_csv(args.path)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly, as `cat` does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail again
+        return 141  # 128 + SIGPIPE, what a shell reports for a command ended by a closed pipe
     return serve(args.verb, args.execute if args.verb != "run" else [])
 
 
 def serve(verb: str, execute: list[str]) -> int:
     """`run`, `console` or `auto`: read the settings, build everything once, run the bot or the console."""
-    load_dotenv(PROJECT_ROOT / ".env")
     try:
+        load_env_file(PROJECT_ROOT / ".env")
         settings = Settings.from_env()
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level_number, secrets=(settings.discord_token or "",))
     # Ramen has no voice features; discord.py's start-up warning about voice libraries is noise.
     logging.getLogger("discord.client").addFilter(lambda r: "voice will NOT be supported" not in r.getMessage())
     if verb == "auto":
@@ -135,6 +146,7 @@ def serve(verb: str, execute: list[str]) -> int:
         # The console's own chatter (sync, gateway) is noise in a terminal: warnings only.
         logging.getLogger().setLevel(max(settings.log_level_number, logging.WARNING))
         logging.getLogger("discord").setLevel(max(settings.log_level_number, logging.ERROR))
+        start_log.setLevel(settings.log_level_number)  # but the start-up line (which database and catalog) stays
     try:
         catalog = build_catalog(settings)
     except CatalogError as exc:
@@ -175,16 +187,62 @@ async def open_storage(settings: Settings) -> Storage:
     if settings.database_url:
         where = f"DATABASE_URL ({describe_url(settings.database_url)})"
         try:
-            return await Storage.open(settings.database_url)
+            storage = await Storage.open(settings.database_url)
         except (OSError, asyncpg.PostgresError, StorageError) as exc:
             raise StorageUnavailable(f"{where}: cannot use it as the ratings database ({exc})") from exc
-    path = settings.database_path
-    if path.is_dir():
-        raise StorageUnavailable(f"DATABASE_PATH={path}: that is a folder; give a file path such as var/ramen.sqlite3")
+    else:
+        storage = await _open_sqlite(settings.database_path)
+    try:  # a read-only or damaged database would fail every write later, with a traceback each time
+        await storage.check_writable()
+    except StorageError as exc:
+        await storage.close()
+        raise StorageUnavailable(str(exc)) from None
+    return storage
+
+
+async def _open_sqlite(path: Path) -> Storage:
+    from bot.store import Storage, StorageError
+
+    check_database_path(path)
     try:
-        return await Storage.open(path)
+        storage = await Storage.open(path)
     except (OSError, sqlite3.Error, StorageError) as exc:
         raise StorageUnavailable(f"DATABASE_PATH={path}: cannot open it as the ratings database ({exc})") from exc
+    return storage
+
+
+def check_database_path(path: Path) -> None:
+    """DATABASE_PATH names a file in an existing folder; only the default `var/` folder is created.
+
+    Raises:
+        StorageUnavailable: the path is a folder, or its folder does not exist (a typo?).
+    """
+    if path.is_dir():
+        raise StorageUnavailable(f"DATABASE_PATH={path}: that is a folder; give a file path such as var/ramen.sqlite3")
+    if not path.parent.is_dir():
+        if path != DEFAULT_DATABASE_PATH:  # only the default var/ folder is ours to create: elsewhere, a typo?
+            raise StorageUnavailable(
+                f"DATABASE_PATH={path}: the folder {path.parent} does not exist (a typo?); create it or fix the path"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+async def log_start_up(settings: Settings, catalog: Catalog, storage: Storage) -> None:
+    """One INFO line: which database and catalog are in use and what they hold (no secrets)."""
+    from bot.store.dialect import describe_url
+
+    counts = await storage.counts()
+    csv = f" + {settings.catalog_csv}" if settings.catalog_csv else ""
+    database = describe_url(settings.database_url) if settings.database_url else settings.database_path
+    start_log.info(
+        "database %s (%d rating prompts, %d votes); catalog %s%s (%d dramas)",
+        database,
+        counts.prompts,
+        counts.votes,
+        settings.catalog_dir,
+        csv,
+        len(catalog),
+    )
 
 
 def build_catalog(settings: Settings) -> Catalog:
@@ -203,7 +261,7 @@ def build_catalog(settings: Settings) -> Catalog:
         )
     if problems:
         log.warning(
-            "%s: %d rows skipped or partly loaded (python -m bot catalog import-csv %s lists them)",
+            "%s: %d row problems, rows skipped or values ignored (python -m bot catalog import-csv %s lists them)",
             settings.catalog_csv,
             len(problems),
             settings.catalog_csv,
@@ -222,14 +280,18 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
     import aiohttp
     import discord
 
-    from bot.client import RamenBot
+    from bot.client import CommandSyncRefused, RamenBot
 
     storage = await open_storage(settings)
     try:
+        await log_start_up(settings, catalog, storage)
         bot = RamenBot(settings, catalog, storage, build_recommender(catalog))
         async with bot:
             try:
                 await bot.start(settings.discord_token or "")
+            except CommandSyncRefused as exc:
+                print(f"Command sync failed: {exc}", file=sys.stderr)
+                return EXIT_CONFIG
             except discord.LoginFailure:
                 print(
                     "Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and update .env.",
@@ -248,6 +310,9 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
                     file=sys.stderr,
                 )
                 return 1
+            if bot.sync_refused:
+                print(f"Command sync failed: {bot.sync_refused}", file=sys.stderr)
+                return EXIT_CONFIG
     finally:
         await storage.close()
     return 0
@@ -258,6 +323,7 @@ async def _console(settings: Settings, catalog: Catalog, execute: list[str]) -> 
 
     storage = await open_storage(settings)
     try:
+        await log_start_up(settings, catalog, storage)
         bot = ConsoleBot(settings, catalog, storage, build_recommender(catalog), sync=False)
         await bot.load_cogs()
         status = await run_console(bot, execute=execute)
@@ -293,11 +359,13 @@ def import_review(path: Path, out: str | None, *, force: bool = False) -> int:
     target = Path(out)
     as_folder = target.is_dir() or out.endswith(("/", os.sep))
     written = target / f"{draft.data['id']}.toml" if as_folder else target
+    if not written.parent.is_dir():  # a typo'd folder is a mistake to report, not a folder to create
+        print(f"import-review: the folder {written.parent} does not exist; create it first", file=sys.stderr)
+        return 1
     if written.exists() and not force:
         print(f"import-review: {written} already exists (use --force to overwrite)", file=sys.stderr)
         return 1
     try:
-        written.parent.mkdir(parents=True, exist_ok=True)
         written.write_text(text, encoding="utf-8")
     except OSError as exc:
         print(f"import-review: cannot write {written}: {exc.strerror or exc}", file=sys.stderr)
@@ -311,8 +379,8 @@ def import_csv(path: Path) -> int:
 
     Prints (stdout) the number of rows read, the dramas that would load, how many merge with the
     TOML entries of the bundled `data/dramas` folder (and which), then every row problem with its
-    line number. Returns 0 when the file was readable (even with bad rows), 1 when it was not
-    (missing file, not UTF-8, no header or a missing required column; message on stderr).
+    line number. Returns 0 when every row loaded, 1 when rows were skipped or the file was not
+    readable (missing file, not UTF-8, no header or a missing required column; message on stderr).
     """
     try:
         loaded = load_csv(path)
@@ -335,4 +403,4 @@ def import_csv(path: Path) -> int:
             print(f"  {problem}")
     else:
         print("No row problems.")
-    return 0
+    return 1 if loaded.skipped else 0

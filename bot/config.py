@@ -6,12 +6,16 @@ root in `bot/__main__.py`.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from dotenv import load_dotenv
+from dotenv.parser import parse_stream
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
@@ -41,13 +45,13 @@ class Settings:
             None with a shard_count: all of them.
     """
 
-    discord_token: str | None
+    discord_token: str | None = field(repr=False)  # a secret: never in a repr or a log
     database_path: Path
     catalog_dir: Path
     catalog_csv: Path | None
     dev_guild_id: int | None
     log_level: str
-    database_url: str | None = None
+    database_url: str | None = field(default=None, repr=False)  # may hold a password
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
 
@@ -80,8 +84,14 @@ class Settings:
             raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}.")
         csv_raw = get("CATALOG_CSV")
         shard_count, shard_ids = parse_shards(get("SHARD_COUNT"), get("SHARD_IDS"))
+        token = get("DISCORD_TOKEN")
+        if token is not None and token[:4].casefold() == "bot ":
+            raise ConfigError(
+                "DISCORD_TOKEN starts with 'Bot ': put only the token itself (what Reset Token shows), "
+                "without the 'Bot ' prefix; discord.py adds it."
+            )
         return cls(
-            discord_token=get("DISCORD_TOKEN"),
+            discord_token=token,
             database_path=_resolve(get("DATABASE_PATH"), DEFAULT_DATABASE_PATH),
             catalog_dir=_resolve(get("CATALOG_DIR"), DEFAULT_CATALOG_DIR),
             catalog_csv=_resolve(csv_raw, None) if csv_raw else None,
@@ -96,6 +106,34 @@ class Settings:
     def log_level_number(self) -> int:
         """The `logging` module's number for `log_level` (e.g. 20 for INFO)."""
         return logging.getLevelName(self.log_level)
+
+
+def load_env_file(path: Path) -> None:
+    """Load `path` (a `.env` file) into `os.environ` with python-dotenv; values already set win.
+
+    python-dotenv skips a line it cannot parse without a word, so every line is checked first with
+    its own parser (`dotenv.parser.parse_stream`); a missing file is fine (no `.env`).
+
+    Raises:
+        ConfigError: a line is not `NAME=value` (or a comment); the message names the file and line
+            number, never the line's text (it may hold the token).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+    for binding in parse_stream(io.StringIO(text)):
+        original = binding.original.string
+        line = binding.original.line + len(original) - len(original.lstrip("\r\n"))
+        if binding.error:
+            raise ConfigError(
+                f"{path}, line {line}: not a NAME=value line (check for a missing '=' or an unclosed quote)"
+            )
+        if binding.key is not None and binding.value is None:
+            raise ConfigError(f"{path}, line {line}: {binding.key} has no '=' (write {binding.key}= to leave it empty)")
+    load_dotenv(path)
 
 
 def _resolve(raw: str | None, default: Path | None) -> Path:

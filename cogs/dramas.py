@@ -14,7 +14,7 @@ from bot.ui import embeds, messages
 from bot.ui.embeds import SECTION_LABEL, Section
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
-from bot.ui.options import LOOKING_FOR_CHOICES, SECTION_CHOICES, Title, character_choices, typed_title
+from bot.ui.options import SECTION_CHOICES, LookingFor, Title, character_choices, typed_title
 from bot.ui.replies import respond
 from bot.ui.views import CastView
 
@@ -52,9 +52,8 @@ class DramasCog(commands.Cog):
 
     @app_commands.command(name="shouldiwatch", description="Should you watch it? Who it's for, and a verdict for you.")
     @app_commands.describe(title="The drama's title", looking_for="What you're in the mood for")
-    @app_commands.choices(looking_for=LOOKING_FOR_CHOICES)
     async def shouldiwatch(
-        self, interaction: discord.Interaction, title: Title, looking_for: str | None = None
+        self, interaction: discord.Interaction, title: Title, looking_for: LookingFor | None = None
     ) -> None:
         answer = verdict.answer(title, looking_for) if looking_for else None
         await respond(interaction, embed=embeds.verdict_embed(title, answer))

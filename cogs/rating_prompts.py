@@ -54,6 +54,7 @@ class RatingPromptsCog(commands.Cog):
         if score is None or payload.guild_id is None:
             return
         superseded = await self.storage.record_reaction(payload.guild_id, payload.message_id, payload.user_id, score)
+        self.bot.dispatch("rating_vote", payload.guild_id, payload.message_id)  # the live tally (cogs.live_tally)
         if superseded is not None:
             await remove_keycap(self.bot, payload, superseded)
 
@@ -64,6 +65,7 @@ class RatingPromptsCog(commands.Cog):
             return
         # Only the reaction that is the current vote withdraws it; an older one changes nothing.
         await self.storage.withdraw_reaction(payload.guild_id, payload.message_id, payload.user_id, score)
+        self.bot.dispatch("rating_vote", payload.guild_id, payload.message_id)  # the live tally (cogs.live_tally)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -115,6 +117,8 @@ class RatingPromptsCog(commands.Cog):
         by_member = reactions_by_member(reactions, self.bot.user.id if self.bot.user else None)
         seen = await self.storage.seen_keycaps(prompt.message_id)
         result = await self.storage.reconcile_prompt(prompt, by_member, read_started_at=read_started_at)
+        if result.total:
+            self.bot.dispatch("rating_vote", prompt.guild_id, prompt.message_id)  # the live tally
         keep: dict[int, int] = {}
         for user_id, scores in by_member.items():
             if len(scores) < 2 or len(scores - seen.get(user_id, frozenset())) > 1:

@@ -56,7 +56,8 @@ class RatingsCog(commands.Cog):
             return
         if interaction.channel_id is None:
             raise UserFacingError(messages.NO_CHANNEL)
-        message = await post_prompt(interaction, rating_embeds.rating_prompt_embed(title, RATING_EMOJI))
+        server = await self.storage.guild_score(guild_id, title.id)  # the live tally starts from here
+        message = await post_prompt(interaction, rating_embeds.rating_prompt_embed(title, RATING_EMOJI, server))
         if message is None:
             return
         # Remembered before the reactions go on, so a member who reacts at once is counted.

@@ -40,7 +40,8 @@ class RecommendCog(commands.Cog):
         genre="Only this genre, e.g. Romance",
         tag="Only shows with this tag, e.g. slow-burn romance",
         max_episodes="Only shows with at most this many episodes",
-        platform="Only shows on this platform or network, e.g. Netflix",
+        platform="Only shows you can stream on this service, e.g. Netflix, Viki, Disney+",
+        network="Only shows first aired on this broadcaster, e.g. tvN, JTBC, KBS2",
     )
     async def recommend(
         self,
@@ -50,8 +51,9 @@ class RecommendCog(commands.Cog):
         tag: str | None = None,
         max_episodes: app_commands.Range[int, 1, 500] | None = None,
         platform: str | None = None,
+        network: str | None = None,
     ) -> None:
-        filters = Filters(genre, tag, max_episodes, platform)
+        filters = Filters(genre, tag, max_episodes, platform, network)
         rated: list[tuple[str, int]] = []
         server: dict[str, tuple[float, int]] = {}
         if interaction.guild_id is not None and self.storage is not None:
@@ -87,6 +89,12 @@ class RecommendCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return term_choices(self.recommender.platforms, current)
+
+    @recommend.autocomplete("network")
+    async def network_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return term_choices(self.recommender.networks, current)
 
 
 async def setup(bot: RamenBot) -> None:

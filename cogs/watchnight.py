@@ -160,9 +160,11 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
                 raise UserFacingError(texts.NO_PARTY_TITLE)
         request = PartyRequest(drama, date, time, timezone, iso, voice_channel, location)
         with member_rules():
-            event = await create_party(interaction, request)
-        if event is not None:
+            created = await create_party(interaction, request)
+        if created is not None:
+            event, reply = created
             await self.storage.add_watch_party(event.id, guild_id, drama.id, interaction.user.id, event.start_time)
+            await respond(interaction, content=reply)
 
     @party.autocomplete("timezone")
     async def timezone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Any]:
@@ -182,16 +184,17 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         """Discord's poll-result message (type 46) replies to the poll that ended."""
         if message.type is not discord.MessageType.poll_result or message.reference is None:
             return
-        await self._settle(message.reference.message_id)
+        await self.poll_ended(message.reference.message_id)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """The poll's own MESSAGE_UPDATE once Discord has finalised its results."""
         results = (payload.data.get("poll") or {}).get("results") or {}
         if results.get("is_finalized"):
-            await self._settle(payload.message_id)
+            await self.poll_ended(payload.message_id)
 
-    async def _settle(self, message_id: int | None) -> None:
+    async def poll_ended(self, message_id: int | None) -> None:
+        """A poll message ended (its result message or finalised update): announce it if it is a watch night."""
         async with self._posting:  # a poll being posted right now is stored first
             poll = await self.storage.watch_poll(message_id) if message_id else None
         if poll is None or poll.announced_at is not None:

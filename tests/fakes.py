@@ -181,6 +181,10 @@ class FakeBot:
     def __init__(self) -> None:
         self.user = SimpleNamespace(id=BOT_ID)
         self.messages: dict[int, FakeMessage] = {}
+        self.dispatched: list[tuple[Any, ...]] = []  # custom events, e.g. ("rating_vote", guild_id, message_id)
+
+    def dispatch(self, event: str, *args: Any) -> None:
+        self.dispatched.append((event, *args))
 
     def get_partial_messageable(self, channel_id: int, **_: Any) -> FakeChannel:
         return FakeChannel(self.messages)

@@ -74,7 +74,8 @@ class RowProblem:
 class CsvLoad:
     """What `load_csv` read: the dramas that loaded (file order), the problems, and the row count.
 
-    `rows` counts data rows (blank lines excluded); `rows - len(dramas)` rows were skipped.
+    `rows` counts data rows (blank lines excluded; each row an unclosed quote swallowed counts as
+    one, so `rows - len(dramas)` is the number of rows actually lost).
     """
 
     dramas: tuple[Drama, ...]
@@ -162,11 +163,20 @@ def _read_csv(fh: TextIO, path: Path) -> CsvLoad:
     first_line_of_key: dict[tuple[str, int], int] = {}
     rows = 0
     for line, end_line, row in _records(reader, problems):
+        if row is None:  # unreadable: already reported, and lost
+            rows += 1
+            continue
         if not any(cell.strip() for cell in row):
             continue
         rows += 1
         if len(row) != width:
-            span = f" (lines {line}-{end_line}: an unclosed quote may have joined them)" if end_line > line else ""
+            lost = _joined_rows(row)
+            rows += lost - 1
+            span = (
+                f" (lines {line}-{end_line}: an unclosed quote joined {lost} rows into one; all {lost} skipped)"
+                if lost > 1
+                else ""
+            )
             problems.append(RowProblem(line, "", f"expected {width} columns, found {len(row)}{span}; {_SKIPPED}"))
             continue
         fields = _row_fields(row, index, line, problems)
@@ -188,8 +198,9 @@ def _read_csv(fh: TextIO, path: Path) -> CsvLoad:
     return CsvLoad(dramas=dramas, problems=tuple(problems), rows=rows)
 
 
-def _records(reader: Iterator[list[str]], problems: list[RowProblem]) -> Iterator[tuple[int, int, list[str]]]:
-    """Yield (first line, last line, cells) per record; a record may span lines inside quotes."""
+def _records(reader: Iterator[list[str]], problems: list[RowProblem]) -> Iterator[tuple[int, int, list[str] | None]]:
+    """Yield (first line, last line, cells) per record; a record may span lines inside quotes.
+    An unreadable record is reported in `problems` and yielded with cells None."""
     previous_end = reader.line_num  # type: ignore[attr-defined]
     while True:
         try:
@@ -198,11 +209,18 @@ def _records(reader: Iterator[list[str]], problems: list[RowProblem]) -> Iterato
             return
         except csv.Error as exc:
             problems.append(RowProblem(previous_end + 1, "", f"unreadable CSV record ({exc}); {_SKIPPED}"))
+            yield previous_end + 1, reader.line_num, None  # type: ignore[attr-defined]
             previous_end = reader.line_num  # type: ignore[attr-defined]
             continue
         end = reader.line_num  # type: ignore[attr-defined]
         yield previous_end + 1, end, row
         previous_end = end
+
+
+def _joined_rows(row: list[str]) -> int:
+    """How many rows of the file one malformed record holds: 1, plus each non-blank line that an
+    unclosed quote swallowed into a cell (the line breaks are still inside the cell's text)."""
+    return 1 + sum(1 for cell in row for piece in cell.split("\n")[1:] if piece.strip())
 
 
 def _row_fields(row: list[str], index: dict[str, int], line: int, problems: list[RowProblem]) -> dict[str, Any] | None:

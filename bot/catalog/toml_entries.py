@@ -73,7 +73,20 @@ def load_drama_file(path: Path) -> Drama:
         raise CatalogError(str(path), "", f"not valid TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise CatalogError(str(path), "", f"not UTF-8 text: {exc}") from exc
+    except RecursionError:
+        raise CatalogError(str(path), "", "a value is nested too deeply to read") from None
+    except OSError as exc:  # a folder named *.toml, no read permission, a dangling symlink or a symlink loop
+        raise CatalogError(str(path), "", f"cannot read the file: {_os_reason(exc, path)}") from None
     return parse_drama(data, str(path))
+
+
+def _os_reason(exc: OSError, path: Path) -> str:
+    """Plain words for why `path` could not be opened."""
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder, not a file"
+    if path.is_symlink() and isinstance(exc, FileNotFoundError):
+        return "it is a symbolic link to a file that does not exist"
+    return exc.strerror or str(exc)
 
 
 def parse_drama(data: dict[str, Any], source: str) -> Drama:

@@ -47,6 +47,13 @@ def parse_command(tree: app_commands.CommandTree, text: str) -> tuple[app_comman
     """
     name, _, rest = text.removeprefix("/").partition(" ")
     command = tree.get_command(name.lower())
+    if isinstance(command, app_commands.Group):  # "/watchnight start …": the subcommand is the next word
+        sub, _, rest = rest.strip().partition(" ")
+        found = command.get_command(sub.lower())
+        if not isinstance(found, app_commands.Command):
+            subs = " | ".join(c.name for c in command.commands)
+            raise ConsoleUsageError(f"/{command.name} needs one of: {subs}")
+        command = found
     if not isinstance(command, app_commands.Command):
         names = ", ".join(f"/{c.name}" for c in tree.get_commands())
         raise ConsoleUsageError(f"unknown command /{name}. Commands: {names}")
@@ -123,18 +130,30 @@ def _typed(kind: AppCommandOptionType, text: str) -> Any:
     return text
 
 
+def value_hint(parameter: app_commands.Parameter) -> str:
+    """What an option takes, as typed: its choices ("ending|likes"), "true|false", a range
+    ("1-10", from the option's min/max), else its name ("title")."""
+    if parameter.choices:
+        return "|".join(str(c.value) for c in parameter.choices)
+    if parameter.type is AppCommandOptionType.boolean:
+        return "true|false"
+    if parameter.min_value is not None and parameter.max_value is not None:
+        return f"{parameter.min_value:g}-{parameter.max_value:g}"
+    return parameter.name
+
+
 def command_usage(command: app_commands.Command) -> str:
     """ "/drama title:<title>  [name:<name>]" for a command."""
-    parts = [f"/{command.name}"]
+    parts = [f"/{command.qualified_name}"]
     for p in command.parameters:
-        kind = "|".join(str(c.value) for c in p.choices) if p.choices else p.name
+        kind = value_hint(p)
         parts.append(f"{p.name}:<{kind}>" if p.required else f"[{p.name}:<{kind}>]")
     return " ".join(parts)
 
 
 def usage(bot: RamenBot) -> str:
     lines = ["Commands (options as name:value; add as:<member> to act as someone else, in:dm for a DM):"]
-    for command in bot.tree.get_commands():
+    for command in bot.tree.walk_commands():
         if isinstance(command, app_commands.Command):
             lines.append(f"  {command_usage(command)}  {command.description}")
     lines += [
@@ -142,6 +161,7 @@ def usage(bot: RamenBot) -> str:
         "  :select <msg #> <option>           pick from a message's menu",
         "  :click <msg #> <button label>      press a button",
         "  :react <msg #> <emoji> [as:name]   react (e.g. :react 3 8️⃣ as:alice); :unreact removes it",
+        "  :vote <msg #> <answer #> [as:name] vote in a poll (e.g. :vote 4 2 as:bob); :endpoll <msg #> ends it",
         "  :quit",
     ]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ callbacks the bot uses through a small local interaction (`ConsoleInteraction`).
     :select 2 Oh Mi Joo                      pick an option in message #2's menu
     :click 4 Next                            press a button on message #4
     :react 3 8️⃣ as:alice / :unreact 3 8️⃣ as:alice   react to message #3 (or its full id)
+    :vote 4 2 as:bob / :endpoll 4            vote in message #4's poll / end it as its timer would
     :help, :quit
 """
 
@@ -43,6 +44,7 @@ from bot.console.stand_ins import (
     ConsoleUser,
     member_id,
 )
+from bot.console.watch_stand_ins import ConsoleEvents, ConsolePoll
 from bot.ui import limits
 from bot.ui.errors import handle_app_command_error
 
@@ -58,6 +60,11 @@ class ConsoleBot(RamenBot):
 
     def get_partial_messageable(self, id: int, **kwargs: Any) -> Any:
         return self.session.dm_channel if id == self.session.dm_channel.id else self.session.channel
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Custom events (e.g. `rating_vote`) go to the cogs' listeners; the session awaits them after the line."""
+        for listener in self.extra_events.get(f"on_{event_name}", []):
+            self.session.background.append(asyncio.ensure_future(listener(*args, **kwargs)))
 
 
 class ConsoleSession:
@@ -77,6 +84,11 @@ class ConsoleSession:
         self._bot_reacted: dict[int, list[str]] = {}
         self.usage_errors = 0
         self._serial = 0
+        self.background: list[asyncio.Future[Any]] = []  # listeners of custom events, awaited per line
+        self.guild.events = ConsoleEvents(self, self.guild.id)
+        tally = bot.get_cog("LiveTallyCog")
+        if tally is not None:  # one line at a time: show each vote's tally at once
+            tally.updater.interval = 0  # type: ignore[attr-defined]
         # The cogs read bot.user to ignore the bot's own reactions.
         bot._connection.user = discord.ClientUser(
             state=bot._connection,
@@ -116,6 +128,7 @@ class ConsoleSession:
         embed: discord.Embed | None = None,
         embeds: Iterable[discord.Embed] = (),
         view: discord.ui.View | None = None,
+        poll: discord.Poll | None = None,
         **_: Any,
     ) -> ConsoleMessage:
         all_embeds = [embed] if embed is not None else list(embeds)
@@ -130,6 +143,8 @@ class ConsoleSession:
             view,
             ephemeral,
         )
+        if poll is not None:
+            message.poll = ConsolePoll.from_discord(poll)
         self.messages.append(message)
         self.write(render_message(message, header))
         return message
@@ -175,12 +190,49 @@ class ConsoleSession:
                 await self.reaction(line)
             elif line.startswith((":select ", ":click ")):
                 await self.component(line)
+            elif line.startswith((":vote", ":endpoll")):
+                await self.poll_action(line)
             else:
                 raise ConsoleUsageError(f"Not a command: {line!r}. Type :help for the syntax.")
         except ConsoleUsageError as exc:
             self.usage_errors += 1
             self.write(f"usage: {exc}")
+        await self.settle()
         return True
+
+    async def settle(self) -> None:
+        """Let what the line set off in the background finish (custom events, the live tally's edits)."""
+        while self.background:
+            pending, self.background = self.background, []
+            await asyncio.gather(*pending, return_exceptions=True)
+        tally = self.bot.get_cog("LiveTallyCog")
+        if tally is not None:
+            await tally.updater.drain()  # type: ignore[attr-defined]
+
+    async def poll_action(self, line: str) -> None:
+        """`:vote <msg #> <answer #> [as:name]` votes in a poll; `:endpoll <msg #>` ends it as its timer would."""
+        text, user, _in_dm = self._meta(line)
+        verb, *rest = text.split()
+        usage_text = ":vote <message #> <answer #> [as:<member>]   or   :endpoll <message #>"
+        if len(rest) != (2 if verb == ":vote" else 1):
+            raise ConsoleUsageError(usage_text)
+        target = self._message(rest[0])
+        if not isinstance(target, ConsoleMessage) or target.poll is None:
+            raise ConsoleUsageError(f"message {rest[0]} has no poll in this session")
+        self.echo(line)
+        if verb == ":endpoll":
+            await target.end_poll()
+            cog = self.bot.get_cog("WatchNightCog")
+            if cog is not None:  # Discord's poll-result message reaches the bot's listener
+                await cog.poll_ended(target.id)  # type: ignore[attr-defined]
+            return
+        if not rest[1].isdigit():
+            raise ConsoleUsageError(usage_text)
+        try:
+            answer = target.poll.vote(int(rest[1]), user.id)
+        except ValueError as exc:
+            raise ConsoleUsageError(f"{exc} (message #{target.number})") from None
+        self.write(f"  ({user.name} voted for {answer.id}. {answer.text} on message #{target.number})")
 
     def _meta(self, text: str) -> tuple[str, ConsoleUser, bool]:
         text, name, in_dm = split_meta(text)
@@ -193,7 +245,7 @@ class ConsoleSession:
         interaction = ConsoleInteraction(self, user, in_dm=in_dm, command=command, namespace=values)
         self.echo(line)
         try:
-            if command.guild_only and in_dm:
+            if (command.root_parent or command).guild_only and in_dm:
                 raise app_commands.NoPrivateMessage()
             # discord.py's own path for an arriving slash command: transformers (title → Drama), then
             # the cog's callback. Private in name, but it is exactly what the command tree calls.

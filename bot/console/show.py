@@ -34,17 +34,9 @@ def render_message(message: ConsoleMessage, header: str) -> str:
     if message.content:
         lines += [f"  {line}" for line in show_markup(message.content).splitlines()]
     for embed in message.embeds:
-        lines.append(f"  ┃ {embed.title or ''}".rstrip())
-        if embed.description:
-            lines += [f"  ┃ {line}" for line in show_markup(embed.description).splitlines()]
-        for f in embed.fields:
-            value = show_markup(f.value or "").splitlines() or [""]
-            lines.append(f"  ┃ ▸ {f.name}: {value[0]}")
-            lines += [f"  ┃     {line}" for line in value[1:]]
-        if embed.footer and embed.footer.text:
-            lines.append(f"  ┃ ({embed.footer.text})")
-        problems = embed_problems(embed)
-        lines += [f"  !! {p}" for p in problems]
+        lines += embed_lines(embed)
+    if message.poll is not None:
+        lines += message.poll.lines(message.number)
     if message.content and len(message.content) > limits.CONTENT:
         lines.append(f"  !! content is {len(message.content)} characters; Discord allows {limits.CONTENT}")
     if message.view is not None:
@@ -60,6 +52,20 @@ def render_message(message: ConsoleMessage, header: str) -> str:
     if message.reactions:
         lines.append("  reactions: " + "  ".join(f"{e} {len(u)}" for e, u in message.reactions.items()))
     return "\n".join(lines)
+
+
+def embed_lines(embed: discord.Embed) -> list[str]:
+    """One embed as the console prints it: title, description, fields, footer, limit problems."""
+    lines = [f"  ┃ {embed.title or ''}".rstrip()]
+    if embed.description:
+        lines += [f"  ┃ {line}" for line in show_markup(embed.description).splitlines()]
+    for f in embed.fields:
+        value = show_markup(f.value or "").splitlines() or [""]
+        lines.append(f"  ┃ ▸ {f.name}: {value[0]}")
+        lines += [f"  ┃     {line}" for line in value[1:]]
+    if embed.footer and embed.footer.text:
+        lines.append(f"  ┃ ({embed.footer.text})")
+    return lines + [f"  !! {p}" for p in embed_problems(embed)]
 
 
 def embed_problems(embed: discord.Embed) -> list[str]:

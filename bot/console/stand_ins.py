@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.console.commands import ConsoleUsageError
+from bot.console.commands import DEFAULT_MEMBER, ConsoleUsageError
 
 if TYPE_CHECKING:
     from bot.console.session import ConsoleSession
@@ -44,6 +44,13 @@ class ConsoleUser:
 class ConsoleGuild:
     id: int = GUILD_ID
     name: str = GUILD_NAME
+    events: Any = None  # bot.console.watch_stand_ins.ConsoleEvents, set by the session
+
+    async def create_scheduled_event(self, **kwargs: Any) -> Any:
+        return await self.events.create_scheduled_event(**kwargs)
+
+    async def fetch_scheduled_event(self, event_id: int, *, with_counts: bool = True) -> Any:
+        return await self.events.fetch_scheduled_event(event_id, with_counts=with_counts)
 
 
 @dataclass
@@ -60,6 +67,7 @@ class ConsoleMessage:
     view: discord.ui.View | None = None
     ephemeral: bool = False
     reactions: dict[str, list[int]] = field(default_factory=dict)
+    poll: Any = None  # bot.console.watch_stand_ins.ConsolePoll
 
     async def add_reaction(self, emoji: str | discord.PartialEmoji) -> None:
         await self.session.react(self, str(emoji), self.session.bot_user)
@@ -72,6 +80,14 @@ class ConsoleMessage:
 
     async def edit(self, **changes: Any) -> ConsoleMessage:
         self.session.apply_edit(self, changes)
+        return self
+
+    async def end_poll(self) -> ConsoleMessage:
+        """As Discord's POST …/polls/{message}/expire: the results are final from now on."""
+        if self.poll is None or self.poll.finalised:
+            raise discord.HTTPException(_FakeResponse(400), "Poll expired" if self.poll else "Not a poll")
+        self.poll.finalised = True
+        self.session.write(f"  (the poll on message #{self.number} has ended)")
         return self
 
 
@@ -195,6 +211,10 @@ class ConsoleInteraction:
         self.namespace = app_commands.Namespace.__new__(app_commands.Namespace)
         self.namespace.__dict__.update(namespace or {})
         self.message = message
+        # The console's own member ("you") owns the server; the others have no special permission.
+        owner = user.name == DEFAULT_MEMBER
+        self.permissions = discord.Permissions.all() if owner else discord.Permissions.none()
+        self.app_permissions = discord.Permissions.all()  # Ramen's, here: it may do everything
         self.created_at = discord.utils.utcnow()
         self.locale = discord.Locale.british_english
         self.response = ConsoleResponse(self)

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 
 from bot.catalog.index import Catalog
 from bot.catalog.model import Drama, normalize
-from bot.catalog.vocabulary import unique_folded
+from bot.catalog.vocabulary import unique_folded, where_to_watch
 from bot.ratings.scores import MAX_SCORE, PRIOR_MEAN, PRIOR_WEIGHT
 from bot.recommend.filters import Facets, Filters, facets_of, first_emptying_filter
 
@@ -185,8 +185,10 @@ class Recommender:
         """Every genre, one spelling per folded form, sorted case-insensitively (for autocomplete)."""
         self.tags: list[str] = unique_folded(t for d in dramas for t in d.tags)
         """Every tag, one spelling per folded form, sorted case-insensitively (for autocomplete)."""
-        self.platforms: list[str] = unique_folded(p for d in dramas for p in (*d.platforms, *d.network))
-        """Every platform and network, one spelling per folded form, sorted (for autocomplete)."""
+        self.platforms: list[str] = unique_folded(p for d in dramas for p in where_to_watch(d))
+        """Every streaming service, one spelling per folded form, sorted (for autocomplete)."""
+        self.networks: list[str] = unique_folded(n for d in dramas for n in d.network)
+        """Every original broadcaster, one spelling per folded form, sorted (for autocomplete)."""
 
     def __len__(self) -> int:
         return len(self._dramas)

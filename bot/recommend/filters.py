@@ -3,7 +3,9 @@
     genre         equals one of the drama's genres (folded with `bot.catalog.model.normalize`);
     tag           equals one of its tags (folded);
     max_episodes  its episode count is known and ≤ n;
-    platform      a case-insensitive substring of one of its platforms or networks.
+    platform      a case-insensitive substring of one of its streaming services (its `platforms`,
+                  plus a network that is itself a streaming service: `where_to_watch`);
+    network       equals one of its original broadcasters (`network`), ignoring case.
 
 The engine folds every drama's facets once (`facets_of`) and asks `Filters.admits`; a single
 drama is checked with `Filters.matches`. Both go through `passes`, the only place the rules live.
@@ -16,20 +18,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog.model import Drama, normalize
+from bot.catalog.vocabulary import where_to_watch
 
-FILTER_ORDER = ("genre", "tag", "max_episodes", "platform")
+FILTER_ORDER = ("genre", "tag", "max_episodes", "platform", "network")
 """The order in which filters are applied when finding the one that emptied the list."""
 
 
 @dataclass(frozen=True, slots=True)
 class Facets:
     """What the filters look at in one drama, folded once: genres and tags by `normalize()`,
-    platforms and networks casefolded, the episode count as it is."""
+    streaming services and networks casefolded, the episode count as it is."""
 
     genres: frozenset[str]
     tags: frozenset[str]
     episodes: int | None
     where: tuple[str, ...]
+    networks: frozenset[str] = frozenset()
 
 
 def facets_of(drama: Drama) -> Facets:
@@ -38,7 +42,8 @@ def facets_of(drama: Drama) -> Facets:
         genres=frozenset(normalize(g) for g in drama.genres),
         tags=frozenset(normalize(t) for t in drama.tags),
         episodes=drama.episodes,
-        where=tuple(p.casefold() for p in (*drama.platforms, *drama.network)),
+        where=tuple(p.casefold() for p in where_to_watch(drama)),
+        networks=frozenset(n.casefold().strip() for n in drama.network),
     )
 
 
@@ -50,10 +55,11 @@ class Filters:
     tag: str | None = None
     max_episodes: int | None = None
     platform: str | None = None
+    network: str | None = None
 
     def __post_init__(self) -> None:
         # Blank text means "not given" (a member who cleared the option).
-        for name in ("genre", "tag", "platform"):
+        for name in ("genre", "tag", "platform", "network"):
             value = getattr(self, name)
             if value is not None and not value.strip():
                 object.__setattr__(self, name, None)
@@ -86,15 +92,16 @@ RULES: dict[str, Rule] = {
     "tag": lambda facets, key: key in facets.tags,
     "max_episodes": lambda facets, cap: facets.episodes is not None and facets.episodes <= cap,
     "platform": lambda facets, needle: any(needle in where for where in facets.where),
+    "network": lambda facets, key: key in facets.networks,
 }
 """The one rule per filter, on a drama's facets and the filter's folded value (see the module docstring)."""
 
 
 def _folded(name: str, value: Any) -> Any:
-    """A filter's value folded as its facet is: genre and tag by `normalize()`, platform casefolded."""
+    """A filter's value folded as its facet is: genre and tag by `normalize()`, platform and network casefolded."""
     if name in ("genre", "tag"):
         return normalize(value)
-    if name == "platform":
+    if name in ("platform", "network"):
         return value.casefold().strip()
     return value
 
@@ -114,8 +121,8 @@ def first_emptying_filter(dramas: Iterable[Drama] | Iterable[Facets], filters: F
     """Apply the set filters one at a time, in `FILTER_ORDER`, to `dramas` (or their facets).
 
     Returns:
-        The name of the first filter after which no drama is left ("genre", "tag",
-        "max_episodes" or "platform"), or None when every filter leaves at least one drama.
+        The name of the first filter after which no drama is left (one of `FILTER_ORDER`), or None
+        when every filter leaves at least one drama.
     """
     pool = [d if isinstance(d, Facets) else facets_of(d) for d in dramas]
     for name, (rule, value) in zip(filters.active, filters.checks(), strict=True):

@@ -42,6 +42,14 @@ class _Write:
     apply: Callable[[Tx], Awaitable[Any]] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What a database holds, for the start-up log line: rating prompts and votes (all guilds)."""
+
+    prompts: int
+    votes: int
+
+
 def utcnow() -> dt.datetime:
     """The aware UTC now: the default clock."""
     return dt.datetime.now(dt.UTC)
@@ -124,6 +132,24 @@ class Database:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
+
+    async def check_writable(self) -> None:
+        """Start-up check (either backend): the database takes a write, in a transaction rolled back
+        so nothing changes; a SQLite file also passes `PRAGMA quick_check`.
+
+        Raises:
+            StorageError: one line naming the database: damaged, or read-only (file or folder
+                permissions, a read-only PostgreSQL server or role).
+        """
+        self._check_open()
+        await self._backend.check_writable()
+
+    async def counts(self) -> Counts:
+        """How many rating prompts and votes the database holds (for the start-up log line)."""
+        prompts, votes = await self.read_all(
+            ("SELECT count(*) FROM rating_prompts", ()), ("SELECT count(*) FROM ratings", ())
+        )
+        return Counts(prompts=int(prompts[0][0]), votes=int(votes[0][0]))
 
     async def schema_version(self) -> int:
         """How many migrations the database has."""

@@ -106,6 +106,25 @@ class PostgresBackend:
     async def close(self) -> None:
         await self._pool.close()
 
+    async def check_writable(self) -> None:
+        """The database takes writes: an UPDATE that matches no row, in a transaction that is rolled
+        back. PostgreSQL refuses it on a read-only server (a standby, `default_transaction_read_only`)
+        and for a role without write privileges, whatever the row count.
+
+        Raises:
+            StorageError: one line naming the database (never the password).
+        """
+        try:
+            async with self._pool.acquire() as conn:
+                tx = conn.transaction()
+                await tx.start()
+                try:
+                    await conn.execute("UPDATE ratings SET score = score WHERE false")
+                finally:
+                    await tx.rollback()
+        except asyncpg.PostgresError as exc:
+            raise StorageError(f"the database cannot be written ({exc.__class__.__name__}: {exc})") from None
+
     async def schema_version(self) -> int:
         """The highest version in `schema_migrations`."""
         return int(await self._pool.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations"))

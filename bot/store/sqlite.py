@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import fcntl
 import os
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -53,13 +54,18 @@ def take_lock(path: Path) -> int:
     return fd
 
 
+class _RolledBack(Exception):
+    """Internal: ends a check's transaction with a rollback."""
+
+
 class SqliteBackend:
     """One aiosqlite connection with a lock; build it with `open()`."""
 
     dialect = "sqlite"
 
-    def __init__(self, db: aiosqlite.Connection, lock_fd: int | None = None) -> None:
+    def __init__(self, db: aiosqlite.Connection, lock_fd: int | None = None, path: Path | None = None) -> None:
         self._db = db
+        self._path = path
         self._lock = asyncio.Lock()
         self._lock_fd = lock_fd
 
@@ -93,7 +99,7 @@ class SqliteBackend:
             await db.close()
             os.close(fd)
             raise
-        return cls(db, fd)
+        return cls(db, fd, path)
 
     async def close(self) -> None:
         """Close the connection and release the lock file."""
@@ -102,6 +108,34 @@ class SqliteBackend:
             with contextlib.suppress(OSError):
                 os.close(self._lock_fd)
             self._lock_fd = None
+
+    async def check_writable(self) -> None:
+        """`PRAGMA quick_check` passes, and the file takes a write (a `user_version` update, rolled back).
+
+        Raises:
+            StorageError: one line naming the file: damaged (quick_check's first finding) or read-only.
+        """
+        try:
+            rows = await self.read("PRAGMA quick_check(1)")
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{self._path}: the database file is damaged ({exc}); restore a backup") from None
+        finding = " ".join(str(rows[0][0]).split()) if rows else "no answer"
+        if finding != "ok":
+            raise StorageError(f"{self._path}: the database file is damaged (quick_check: {finding}); restore a backup")
+
+        async def rewrite_version(tx: Any) -> None:
+            (version,) = (await tx.execute_fetchall("PRAGMA user_version"))[0]
+            await tx.execute(f"PRAGMA user_version = {int(version)}")  # pragmas take no parameters
+            raise _RolledBack
+
+        try:
+            await self.run(rewrite_version)
+        except _RolledBack:
+            pass
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"{self._path}: the database cannot be written ({exc}); check the file and folder permissions"
+            ) from None
 
     async def schema_version(self) -> int:
         """`PRAGMA user_version`: how many migrations the file has."""

@@ -1,7 +1,10 @@
 """Votes: one per member per drama per guild, 1..10 bowls, and what is read back from them.
 
 The table is `ratings` (migration 0001), keyed `(guild_id, drama_id, user_id)`: a new vote
-replaces the old one by its key, never by a check in Python. A vote cast by a keycap on a rating
+replaces the old one by its key, never by a check in Python. `rating_totals` (0005) holds each
+guild and drama's count, sum and histogram, kept by triggers in the same transaction as every
+vote write, so the guild-wide reads (`guild_score`, `top_dramas`, `member_taste`) read one row per
+drama, never the votes. A vote cast by a keycap on a rating
 prompt remembers that prompt (`prompt_message_id`), and the store remembers the keycap
 (`prompt_reactions`, see `bot.store.prompts`) for reconciliation after downtime.
 """
@@ -42,6 +45,8 @@ SEEN_REMOVED = """
 """
 DELETE_VOTE = "DELETE FROM ratings WHERE guild_id = ? AND drama_id = ? AND user_id = ?"
 _VOTE_COLUMNS = "guild_id, drama_id, user_id, score, updated_at, prompt_message_id"
+_HISTOGRAM = ", ".join(f"s{score}" for score in range(1, MAX_SCORE + 1))
+"""rating_totals' histogram columns, s1..s10 (migration 0005)."""
 _PROMPT_OF_GUILD = "SELECT drama_id FROM rating_prompts WHERE message_id = ? AND guild_id = ?"
 
 
@@ -235,7 +240,7 @@ class VoteStore(Database):
                 " ORDER BY updated_at DESC, drama_id",
                 (guild_id, user_id),
             ),
-            ("SELECT drama_id, COUNT(*), SUM(score) FROM ratings WHERE guild_id = ? GROUP BY drama_id", (guild_id,)),
+            ("SELECT drama_id, votes, total FROM rating_totals WHERE guild_id = ? AND votes > 0", (guild_id,)),
         )
         return MemberTaste(
             rated=[(str(drama_id), int(score)) for drama_id, score in rated],
@@ -245,17 +250,14 @@ class VoteStore(Database):
     async def guild_score(self, guild_id: int, drama_id: str) -> GuildScore:
         """The guild's votes for the drama: count, total and 1..10 histogram (zeros if none)."""
         rows = await self.read(
-            "SELECT score, COUNT(*) FROM ratings WHERE guild_id = ? AND drama_id = ? GROUP BY score",
-            (guild_id, drama_id),
+            f"SELECT {_HISTOGRAM} FROM rating_totals WHERE guild_id = ? AND drama_id = ?", (guild_id, drama_id)
         )
-        histogram = [0] * MAX_SCORE
-        for score, count in rows:
-            histogram[score - 1] = count
+        histogram = tuple(int(n) for n in rows[0]) if rows else (0,) * MAX_SCORE
         return GuildScore(
             drama_id=drama_id,
             count=sum(histogram),
-            total=sum(score * count for score, count in rows),
-            histogram=tuple(histogram),
+            total=sum(score * n for score, n in enumerate(histogram, start=1)),
+            histogram=histogram,
         )
 
     async def top_dramas(
@@ -278,9 +280,7 @@ class VoteStore(Database):
         if limit < 0 or prior_weight < 0 or min_votes < 1:
             raise ValueError("limit and prior_weight must be ≥ 0 and min_votes ≥ 1")
         rows = await self.read(
-            "SELECT drama_id, COUNT(*), SUM(score) FROM ratings WHERE guild_id = ?"
-            " GROUP BY drama_id HAVING COUNT(*) >= ?",
-            (guild_id, min_votes),
+            "SELECT drama_id, votes, total FROM rating_totals WHERE guild_id = ? AND votes >= ?", (guild_id, min_votes)
         )
         prior = Fraction(prior_mean) * Fraction(prior_weight)
 

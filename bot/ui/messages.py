@@ -97,7 +97,8 @@ def filter_phrases(filters: Filters, names: Sequence[str] | None = None) -> list
                 "genre": f"in genre “{value}”",
                 "tag": f"tagged “{value}”",
                 "max_episodes": f"with ≤ {value} episode{'s' if value != 1 else ''}",
-                "platform": f"on “{value}”",
+                "platform": f"streaming on “{value}”",
+                "network": f"aired on “{value}”",
             }[name]
         )
     return out

@@ -11,6 +11,8 @@ from bot.catalog.model import Drama, normalize
 from bot.catalog.vocabulary import LOOKING_FOR, matching_terms
 from bot.ui import limits
 from bot.ui.embeds import SECTION_LABEL, Section
+from bot.ui.errors import UserFacingError
+from bot.ui.markup import plain
 from bot.ui.replies import ramen
 
 TITLE_CUTOFF = 50  # rapidfuzz score (0-100) below which a title is not offered
@@ -72,6 +74,37 @@ Title = app_commands.Transform[Drama, DramaTitle]
 
 LOOKING_FOR_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in LOOKING_FOR.items()]
 """/shouldiwatch's `looking_for` choices (`bot.catalog.vocabulary.LOOKING_FOR`)."""
+
+
+class FixedChoices(app_commands.Transformer):
+    """A string option offered as fixed choices that also refuses any other value.
+
+    Discord's client only sends a listed value, but a forged request can send anything; discord.py
+    passes it through. Such a value raises `UserFacingError` (wrapped by discord.py in
+    `TransformerError`), which the one error handler answers ephemerally, instead of failing deeper down.
+    """
+
+    def __init__(self, option: str, choices: list[app_commands.Choice[str]]) -> None:
+        self.option = option
+        self._choices = choices
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.string
+
+    @property
+    def choices(self) -> list[app_commands.Choice[str]]:  # type: ignore[override]
+        return self._choices
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> str:
+        if any(value == c.value for c in self._choices):
+            return value
+        listed = ", ".join(c.name for c in self._choices)
+        raise UserFacingError(f"“{plain(value, 100)}” is not a choice for `{self.option}`; pick one of: {listed}.")
+
+
+LookingFor = app_commands.Transform[str, FixedChoices("looking_for", LOOKING_FOR_CHOICES)]
+"""Annotation for /shouldiwatch's `looking_for`: one of `LOOKING_FOR_CHOICES`, checked on arrival."""
 SECTION_CHOICES = [app_commands.Choice(name=SECTION_LABEL[s], value=s.value) for s in Section]
 """/spoilers' `section` choices."""
 

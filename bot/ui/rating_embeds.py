@@ -11,11 +11,13 @@ from typing import Protocol
 import discord
 
 from bot.catalog.model import Drama
+from bot.catalog.vocabulary import where_to_watch
 from bot.ratings.scores import BOWL, one_decimal
 from bot.recommend.engine import Recommendation
 from bot.ui.embeds import EmbedDraft, ScoreSummary, bowls, drama_title, listing, reviewer_line
 from bot.ui.markup import Markup, concat, md, plain
 from bot.ui.messages import reason_line, votes_word
+from bot.watch.tally import histogram_line
 
 
 class ServerScore(ScoreSummary, Protocol):
@@ -54,13 +56,24 @@ class MemberVote(Protocol):
     def score(self) -> int: ...
 
 
-def rating_prompt_embed(drama: Drama, keycaps: Sequence[str]) -> discord.Embed:
-    """The public "Rate <title>" message members react on with the keycaps (1️⃣ … 🔟)."""
+def tally_line(score: ServerScore) -> Markup:
+    """The live tally: "**7.3/10** from 12 votes · `····▂·▄█··` 1→10 bowls" (bot.watch.tally.histogram_line)."""
+    if not score.count or score.mean is None:
+        return md("No votes yet: be the first")
+    bars = histogram_line(score.histogram)
+    return md(f"**{one_decimal(score.mean)}/10** from {votes_word(score.count)} · `{bars}` 1→10 bowls")
+
+
+def rating_prompt_embed(drama: Drama, keycaps: Sequence[str], score: ServerScore | None = None) -> discord.Embed:
+    """The public "Rate <title>" message members react on with the keycaps (1️⃣ … 🔟); with `score`
+    (the server's votes now), the live tally under it (edited as votes arrive, see cogs.live_tally)."""
     draft = EmbedDraft(f"Rate {drama_title(drama)}")
     draft.describe(
         md(f"React with {keycaps[0]} … {keycaps[-1]} to give it 1 to 10 ramen bowls."),
         md("One vote per member: a new number replaces your old one; remove your reaction to withdraw it."),
     )
+    if score is not None:
+        draft.add_field("This server so far", [tally_line(score)])
     draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
     draft.footer = "Votes count for this server only · /ratings to see the result"
     return draft.build()
@@ -92,11 +105,16 @@ def ratings_embed(drama: Drama, score: ServerScore) -> discord.Embed:
 def chart_embed(
     rows: Sequence[tuple[str, ChartRow]], *, prior_mean: float, prior_weight: float, min_votes: int
 ) -> discord.Embed:
-    """`/ratings` with no title: the server's top dramas by damped (Bayesian) mean.
+    """`/ratings` with no title: the server's top dramas, each shown with its one score, the mean.
+
+    Members see one server score everywhere (the mean, one decimal, as /drama and /ratings title:
+    show it); the damped (Bayesian) mean only orders the chart and is described in one plain
+    sentence, without its formula.
 
     Args:
-        rows: (display title, chart row) pairs, best first.
-        prior_mean, prior_weight: the prior m and its weight C in (C·m + Σ scores) / (C + n).
+        rows: (display title, chart row) pairs, best first (ordered by the damped mean).
+        prior_mean: the bowls a show with few votes is pulled towards (named in the sentence).
+        prior_weight: how many votes the pull counts as (used by the store, not shown).
         min_votes: the fewest votes a drama needs to be listed.
     """
     draft = EmbedDraft("This server's top dramas")
@@ -106,23 +124,20 @@ def chart_embed(
                 concat(
                     md(f"**{row.rank}.** "),
                     plain(title, 150),
-                    md(
-                        f" · **{one_decimal(row.weighted_mean)}** "
-                        f"(mean {one_decimal(row.mean)}, {votes_word(row.count)})"
-                    ),
+                    md(f" · **{one_decimal(row.mean)}/10** from {votes_word(row.count)}"),
                 )
                 for title, row in rows
             )
         )
     else:
         draft.describe(md("No votes yet in this server: `/rate` posts a prompt to react on."))
+    least = f"at least {min_votes} vote{'s' if min_votes != 1 else ''}"
     draft.add_field(
         "How the chart ranks",
         [
             md(
-                f"By damped mean: ({prior_weight:g} × {prior_mean:g} + sum of votes) ÷ ({prior_weight:g} + votes), "
-                f"so a lone 10 cannot top the chart. Prior {prior_mean:g} bowls counted as {prior_weight:g} votes; "
-                f"at least {min_votes} vote{'s' if min_votes != 1 else ''} to be listed."
+                f"Shows with few votes count as closer to {prior_mean:g} bowls until more members vote, "
+                f"so one lone 10 cannot top the chart ({least} to be listed)."
             )
         ],
     )
@@ -159,7 +174,7 @@ def recommendation_lines(result: Recommendation) -> list[Markup]:
     facts: list[Markup] = []
     if drama.episodes:
         facts.append(md(f"{drama.episodes} episode{'s' if drama.episodes != 1 else ''}"))
-    where = drama.platforms or drama.network
+    where = where_to_watch(drama) or drama.network  # where to stream it; else who aired it
     if where:
         facts.append(listing(where[:3], 200))
     if facts:

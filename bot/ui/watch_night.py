@@ -104,7 +104,7 @@ def party_created(drama: Drama, start: dt.datetime, length: PartyLength, where: 
     how_long = (
         f"{length.episodes} episodes × runtime, {hours}"
         if length.from_runtime
-        else f"about {hours}, the default (the catalog has no episode runtime for it)"
+        else f"about {hours}: the default, as the catalog has no episode runtime for it"
     )
     return (
         f"Watch party scheduled: **{plain(drama_title(drama), 150)}**, <t:{unix_start}:F> to <t:{unix_end}:t> "

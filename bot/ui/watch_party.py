@@ -62,8 +62,9 @@ def may_create_events(permissions: discord.Permissions) -> bool:
     return permissions.create_events or permissions.manage_events
 
 
-async def create_party(interaction: discord.Interaction, request: PartyRequest) -> Any | None:
-    """Create the scheduled event and tell the channel; returns the event, or None when Discord refused.
+async def create_party(interaction: discord.Interaction, request: PartyRequest) -> tuple[Any, str] | None:
+    """Create the scheduled event; returns it with the reply to send (the caller stores it first, then
+    answers with `respond`), or None when Discord refused (the member has been told).
 
     Checks `interaction.app_permissions` first (a clear ephemeral message naming the permission);
     a 403 anyway (channel overwrites) gets the same message. Raises PartyTimeError / WatchRuleError
@@ -98,8 +99,7 @@ async def create_party(interaction: discord.Interaction, request: PartyRequest) 
         text = texts.NEEDS_VOICE.format(channel=voice.mention) if voice is not None else texts.NEEDS_EVENTS
         await respond(interaction, content=text)
         return None
-    await respond(interaction, content=texts.party_created(request.drama, start, length, where, event.url))
-    return event
+    return event, texts.party_created(request.drama, start, length, where, event.url)
 
 
 async def interest(interaction: discord.Interaction, event_id: int) -> None:

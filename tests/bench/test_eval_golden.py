@@ -130,7 +130,9 @@ def test_fast_eval_completes_with_every_row(fast_results):
     assert [c.catalog for c in fast_results.catalogs] == expected_catalogs
     for cat in fast_results.catalogs:
         assert [r.name for r in cat.rankers] == ["random", "community", "before", "engine"]
-    assert {v.name for v in fast_results.verdicts} == {"random", "always maybe", "before", "engine"}
+    assert {v.name for v in fast_results.verdicts} == {
+        "random", "always maybe", "before", "engine", "before (rules)", "engine (rules)",
+    }  # fmt: skip
     assert [row.name for row in fast_results.taste.rows] == ["random", "community", "engine"]
     assert fast_results.taste.held_out > 0
     if not SHARED_CSV.is_file():

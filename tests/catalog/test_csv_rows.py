@@ -467,7 +467,7 @@ def test_import_csv_main_reports_rows_and_problems(tmp_path: Path, capsys: pytes
     code = cli.main(["catalog", "import-csv", str(path)])
     out = capsys.readouterr().out
 
-    assert code == 0
+    assert code == 1  # a row was skipped
     assert "3 rows read, 2 dramas would load, 1 skipped" in out
     assert "line 3: year:" in out
     assert "run-on <- line 4" in out

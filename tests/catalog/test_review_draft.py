@@ -338,11 +338,21 @@ def test_importer_runs_as_a_module(command: list[str]) -> None:
 
 
 def test_importer_out_folder_with_trailing_slash_and_unwritable_path(run_on_path: Path, tmp_path: Path, capsys) -> None:
-    folder = tmp_path / "new-folder"
+    folder = tmp_path / "drafts"
+    folder.mkdir()
     assert cli.main(["import-review", str(run_on_path), "--out", f"{folder}/"]) == 0
     assert (folder / "run-on.toml").is_file()
-    assert cli.main(["import-review", str(run_on_path), "--out", "/proc/no-such-dir/x.toml"]) == 1
-    assert "import-review: cannot write /proc/no-such-dir/x.toml" in capsys.readouterr().err
+    assert cli.main(["import-review", str(run_on_path), "--out", "/proc/x.toml"]) == 1
+    assert "import-review: cannot write /proc/x.toml" in capsys.readouterr().err
+
+
+def test_importer_out_into_a_missing_folder_is_an_error_not_created(run_on_path: Path, tmp_path: Path, capsys) -> None:
+    typo = tmp_path / "drafs"
+    assert cli.main(["import-review", str(run_on_path), "--out", f"{typo}/"]) == 1
+    assert cli.main(["import-review", str(run_on_path), "--out", str(typo / "run-on.toml")]) == 1
+    err = capsys.readouterr().err
+    assert err.count(f"import-review: the folder {typo} does not exist; create it first") == 2
+    assert not typo.exists()
 
 
 def test_review_draft_and_csv_loader_give_one_id_for_a_title_with_an_apostrophe(tmp_path: Path) -> None:

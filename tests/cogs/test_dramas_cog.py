@@ -10,7 +10,7 @@ import pytest
 
 from bot.catalog.index import UnknownTitle
 from bot.ui.errors import UserFacingError, handle_app_command_error
-from bot.ui.options import DramaTitle
+from bot.ui.options import LOOKING_FOR_CHOICES, DramaTitle
 from bot.ui.views import CastView, CharacterMenu
 from cogs.dramas import DramasCog
 from tests.fakes import invoke, make_interaction
@@ -196,3 +196,15 @@ def test_unknown_character_message_fits_with_a_huge_cast():
 
     drama = Drama(id="x", title="T" * 300, characters=tuple(Character("N" * 90 + str(i), Role.LEAD) for i in range(60)))
     assert len(unknown_character(drama, "z" * 500, ["N" * 200] * 3)) <= 2000
+
+
+async def test_shouldiwatch_forged_looking_for_gets_a_clear_ephemeral_message(cog, caplog):
+    inter = make_interaction()
+    with pytest.raises(UserFacingError) as info:  # raised by the option's transformer, before the callback
+        await invoke(cog.shouldiwatch, inter, title="Run On", looking_for="romcom")
+    await handle_app_command_error(inter, info.value)
+    [sent] = inter.sent
+    assert sent.ephemeral
+    offered = ", ".join(c.name for c in LOOKING_FOR_CHOICES)  # the labels the member can pick from
+    assert sent.content == f"“romcom” is not a choice for `looking_for`; pick one of: {offered}."
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

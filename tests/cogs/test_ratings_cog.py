@@ -184,10 +184,15 @@ async def test_ratings_chart_ranks_by_damped_mean(cog, storage):
     inter = make_interaction()
     await invoke(cog.ratings, inter)
     description = inter.sent[0].embed.description
-    assert description.splitlines()[0] == "**1.** Run On (2020) · **8.4** (mean 9.0, 20 votes)"
-    assert description.splitlines()[1] == "**2.** Goblin (2016) · **6.7** (mean 10.0, 1 vote)"
+    # One score in words: the mean is what members see; the damped value only orders the rows.
+    assert description.splitlines()[0] == "**1.** Run On (2020) · **9.0/10** from 20 votes"
+    assert description.splitlines()[1] == "**2.** Goblin (2016) · **10.0/10** from 1 vote"
     how = {f.name: f.value for f in inter.sent[0].embed.fields}["How the chart ranks"]
-    assert "Prior 6 bowls counted as 5 votes; at least 1 vote to be listed." in how
+    assert how == (
+        "Shows with few votes count as closer to 6 bowls until more members vote, "
+        "so one lone 10 cannot top the chart (at least 1 vote to be listed)."
+    )
+    assert "÷" not in how and "×" not in how and "6.7" not in description and "8.4" not in description
 
 
 async def test_ratings_for_a_title_shows_mean_count_and_histogram(cog, storage):

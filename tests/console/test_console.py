@@ -136,3 +136,12 @@ def test_readme_console_walkthrough_runs_as_written(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:]  # 2 would mean a line was not understood
     assert "usage:" not in result.stdout and "Traceback" not in result.stderr
     assert "Page 2/" in result.stdout  # the walkthrough's :click Next turned the /recommend page
+
+
+def test_help_shows_what_each_option_takes(tmp_path):
+    result = console(tmp_path, ":help")
+    assert result.returncode == 0, result.stderr
+    assert "/spoilers title:<title> section:<ending|dislikes|likes|characters> [share:<true|false>]" in result.stdout
+    assert "/rate title:<title> [score:<1-10>]" in result.stdout
+    assert "[max_episodes:<1-500>]" in result.stdout
+    assert "<share>" not in result.stdout and "<score>" not in result.stdout

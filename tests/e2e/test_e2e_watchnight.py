@@ -1,4 +1,5 @@
-"""End-to-end: watch night (native polls), the watch party (scheduled events), through the real bot
+"""End-to-end: watch night (native polls), the watch party (scheduled events) and the live tally on
+rating prompts, through the real bot
 process and ../shared/fakediscord with `strict_contexts=True` (it refuses what Discord would never
 deliver). Expected winners, ties and counts are worked out by hand from the votes each test casts.
 
@@ -9,6 +10,7 @@ and carol have nothing special. "Locked" is a guild where Ramen's role has no pe
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import sqlite3
 
@@ -20,11 +22,14 @@ pytestmark = [requires_fake, pytest.mark.asyncio(loop_scope="module")]
 
 MANAGE_GUILD = 1 << 5
 CREATE_EVENTS = 1 << 44
+FANS = [f"fan{i:02d}" for i in range(50)]
+KEYCAPS = (*(f"{d}\ufe0f\u20e3" for d in "123456789"), "\U0001f51f")
+TALLY_INTERVAL = 5.0  # bot.watch.tally.DEFAULT_MIN_INTERVAL, the bot's setting
 
 
 @pytest.fixture(scope="module")
 def fake_discord_options() -> dict:
-    members = {"alice": [], "bob": [], "carol": [], "dave": ["Managers"]}
+    members = {"alice": [], "bob": [], "carol": [], "dave": ["Managers"], **{fan: [] for fan in FANS}}
     return {
         "allowed_intents": 0,
         "strict_contexts": True,
@@ -174,7 +179,7 @@ async def test_party_external_event_for_the_last_winner(fake_discord, bot):
     assert event["scheduled_start_time"].startswith("2031-05-09T11:30:00")
     assert event["scheduled_end_time"].startswith("2031-05-09T14:30:00")  # 3 h, the default
     text = rec.followups[-1]["content"] if rec.followups else rec.message["content"]
-    assert "about 3 h, the default" in text and "at Discord" in text
+    assert "about 3 h: the default" in text and "at Discord" in text
 
 
 async def test_party_voice_event_and_interest(fake_discord, bot):
@@ -221,6 +226,42 @@ async def test_bad_input_gets_clear_answers(fake_discord, bot):
     assert rec.message["flags"] & 64 and "has already passed" in rec.message["content"]
     with pytest.raises(ValueError, match="cannot be used"):  # guild-only: Discord never delivers it in a DM
         await fake_discord.slash("watchnight start", {}, user="bob", context="bot_dm")
+
+
+def prompt_edits(fake, message_id: str) -> list[dict]:
+    """The bot's PATCHes of the prompt message (each with its status and monotonic time `at`)."""
+    path = re.compile(rf"/channels/\d+/messages/{message_id}$")
+    return [r for r in fake.requests if r["method"] == "PATCH" and path.search(r["path"])]
+
+
+def tally_of(fake, message_id: str) -> str | None:
+    fields = fake.message(message_id)["embeds"][0].get("fields", [])
+    return next((f["value"] for f in fields if f["name"] == "This server so far"), None)
+
+
+async def test_live_tally_under_a_burst_of_50_reactions(fake_discord, bot):
+    rec = await fake_discord.slash("rate", {"title": "Signal"}, user="alice")
+    assert rec.answered_within(3.0)
+    mid = rec.original_id
+    assert tally_of(fake_discord, mid) == "No votes yet: be the first"
+    await fake_discord.wait_until(lambda: len(fake_discord.message(mid)["reactions"]) == 10, 15, "the ten keycaps")
+    for i, fan in enumerate(FANS[:10]):  # fan i gives (i mod 10) + 1 bowls: five votes of every score
+        await fake_discord.react(mid, KEYCAPS[i % 10], user=fan)
+    ok = lambda: [r for r in prompt_edits(fake_discord, mid) if r["status"] == 200]  # noqa: E731
+    await fake_discord.wait_until(ok, 5, "the first tally edit, at once")
+    # The next edit meets one 429: discord.py waits retry_after and sends it again; nothing is dropped.
+    fake_discord.fail("PATCH", rf"/channels/\d+/messages/{mid}$", status=429, times=1)
+    for i, fan in enumerate(FANS[10:], start=10):
+        await fake_discord.react(mid, KEYCAPS[i % 10], user=fan)
+    # Mean (5 × (1 + … + 10)) / 50 = 275 / 50 = 5.5; every score has 5 votes, so every bar is full.
+    final = "**5.5/10** from 50 votes · `██████████` 1→10 bowls"
+    await fake_discord.wait_until(lambda: tally_of(fake_discord, mid) == final, 3 * TALLY_INTERVAL, "the final tally")
+    edits = ok()
+    assert [r["status"] for r in prompt_edits(fake_discord, mid)].count(429) == 1
+    # 50 votes in about a second → one edit at once and one an interval later (after its 429), no more.
+    assert len(edits) == 2, edits
+    gaps = [b["at"] - a["at"] for a, b in itertools.pairwise(edits)]
+    assert all(gap >= TALLY_INTERVAL - 0.5 for gap in gaps), gaps
 
 
 async def test_zz_clean(fake_discord, bot):

@@ -12,7 +12,7 @@ import pytest
 
 from bot.catalog.index import Catalog
 from bot.catalog.model import Drama, Review, normalize
-from bot.catalog.vocabulary import matching_terms
+from bot.catalog.vocabulary import matching_terms, where_to_watch
 from bot.recommend.engine import (
     PAGE_SIZE,
     QUALITY_PRIOR,
@@ -133,8 +133,13 @@ def test_filters_each_rule():
     assert Filters(tag="slow-burn").matches(show)  # folded: punctuation and case do not matter
     assert Filters(max_episodes=12).matches(show) and not Filters(max_episodes=11).matches(show)
     assert not Filters(max_episodes=99).matches(Drama(id="u", title="U"))  # unknown episodes never pass
-    assert Filters(platform="flix").matches(show) and Filters(platform="jtbc").matches(show)
+    assert Filters(platform="flix").matches(show) and not Filters(platform="jtbc").matches(show)  # JTBC airs it
+    assert Filters(network="jtbc").matches(show) and not Filters(network="Netflix").matches(show)
     assert not Filters(platform="Viki").matches(show)
+    netflix_original = Drama(id="n", title="N", network=("Netflix",))  # a streaming network is where to watch
+    assert Filters(platform="Netflix").matches(netflix_original) and Filters(network="netflix").matches(
+        netflix_original
+    )
     assert not Filters(genre="  ")  # blank means not given
 
 
@@ -220,7 +225,7 @@ def test_each_filter_holds_for_every_result(big, like, name, value):
         elif name == "max_episodes":
             assert d.episodes is not None and d.episodes <= 12
         else:
-            assert any("netflix" in p.casefold() for p in (*d.platforms, *d.network))
+            assert any("netflix" in p.casefold() for p in where_to_watch(d))
 
 
 def test_all_filters_together_hold(big):

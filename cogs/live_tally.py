@@ -1,0 +1,64 @@
+"""The live tally on rating prompts: after a committed vote (`rating_vote`, dispatched by the
+reaction listener and reconciliation), the prompt is edited to show the server mean, the vote count
+and a histogram, at most once per interval per prompt (`bot.ui.live_tally.TallyUpdater`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands
+
+from bot.ratings.scores import RATING_EMOJI
+from bot.ui.live_tally import TallyUpdater
+from bot.ui.rating_embeds import rating_prompt_embed
+from bot.ui.replies import NO_PINGS
+from bot.watch.tally import DEFAULT_MIN_INTERVAL
+
+if TYPE_CHECKING:
+    from bot.catalog.index import Catalog
+    from bot.client import RamenBot
+    from bot.store import Storage
+
+log = logging.getLogger(__name__)
+
+
+class LiveTallyCog(commands.Cog):
+    """Keeps each rating prompt's tally current, without an edit storm."""
+
+    def __init__(self, bot: Any, storage: Storage, catalog: Catalog, interval: float = DEFAULT_MIN_INTERVAL) -> None:
+        self.bot = bot
+        self.storage = storage
+        self.catalog = catalog
+        self.updater = TallyUpdater(self.show, interval)
+
+    async def cog_unload(self) -> None:
+        await self.updater.close()
+
+    @commands.Cog.listener()
+    async def on_rating_vote(self, guild_id: int, message_id: int) -> None:
+        """A vote through message `message_id` was committed (it may not be a prompt: then nothing)."""
+        prompt = await self.storage.prompt(message_id)
+        if prompt is not None and prompt.guild_id == guild_id:
+            self.updater.changed(message_id)
+
+    async def show(self, message_id: int) -> None:
+        """Edit the prompt to its current tally. A prompt gone from the store, the catalog or Discord is
+        left alone; other HTTP errors raise, so the updater retries."""
+        prompt = await self.storage.prompt(message_id)
+        drama = self.catalog.get(prompt.drama_id) if prompt else None
+        if prompt is None or drama is None:
+            return
+        score = await self.storage.guild_score(prompt.guild_id, prompt.drama_id)
+        channel = self.bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
+        try:
+            embed = rating_prompt_embed(drama, RATING_EMOJI, score)
+            await channel.get_partial_message(message_id).edit(embed=embed, allowed_mentions=NO_PINGS)
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.info("live tally: prompt %s cannot be edited (%s)", message_id, exc)
+
+
+async def setup(bot: RamenBot) -> None:
+    await bot.add_cog(LiveTallyCog(bot, bot.storage, bot.catalog))
