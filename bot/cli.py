@@ -249,16 +249,10 @@ def build_catalog(settings: Settings) -> Catalog:
     """The catalog the bot serves: TOML entries in CATALOG_DIR, plus CATALOG_CSV rows when set.
 
     Raises:
-        CatalogError: a TOML entry is broken, or the CSV is missing or has a bad header.
+        CatalogError: a TOML entry is broken or a draft (unless CATALOG_ALLOW_DRAFTS=hide), or the CSV
+            is missing or has a bad header.
     """
-    catalog, problems = assemble_catalog(settings.catalog_dir, settings.catalog_csv)
-    drafts = [d.source for d in catalog if d.is_unedited_draft]
-    if drafts:
-        log.warning(
-            "%d catalog entries still hold TODO placeholders from import-review, which members would see: %s",
-            len(drafts),
-            ", ".join(drafts),
-        )
+    catalog, problems = assemble_catalog(settings.catalog_dir, settings.catalog_csv, drafts=settings.catalog_drafts)
     if problems:
         log.warning(
             "%s: %d row problems, rows skipped or values ignored (python -m bot catalog import-csv %s lists them)",

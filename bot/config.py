@@ -43,6 +43,8 @@ class Settings:
         shard_count: `SHARD_COUNT`, the gateway's total number of shards, or None: one process, no sharding.
         shard_ids: `SHARD_IDS` (`0-3`, `0,2`, `4-7,9`), the shards this process runs, sorted;
             None with a shard_count: all of them.
+        catalog_drafts: `CATALOG_ALLOW_DRAFTS`: "refuse" (default, empty or "no": an entry with TODO
+            placeholders stops start-up) or "hide" (serve it without the unfinished fields).
     """
 
     discord_token: str | None = field(repr=False)  # a secret: never in a repr or a log
@@ -54,6 +56,7 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)  # may hold a password
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    catalog_drafts: str = "refuse"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -90,7 +93,11 @@ class Settings:
                 "DISCORD_TOKEN starts with 'Bot ': put only the token itself (what Reset Token shows), "
                 "without the 'Bot ' prefix; discord.py adds it."
             )
+        drafts = (get("CATALOG_ALLOW_DRAFTS") or "no").casefold()
+        if drafts not in ("no", "hide"):
+            raise ConfigError(f"CATALOG_ALLOW_DRAFTS must be empty, 'no' or 'hide', got {drafts!r}.")
         return cls(
+            catalog_drafts="hide" if drafts == "hide" else "refuse",
             discord_token=token,
             database_path=_resolve(get("DATABASE_PATH"), DEFAULT_DATABASE_PATH),
             catalog_dir=_resolve(get("CATALOG_DIR"), DEFAULT_CATALOG_DIR),

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.catalog.actors import default_actors_path, load_actors
 from bot.catalog.csv_rows import RowProblem, claim_id, load_csv
+from bot.catalog.drafts import check_drafts
 from bot.catalog.index import Catalog
 from bot.catalog.model import CatalogError, Drama, normalize
 from bot.catalog.spoiler_tags import SpoilerTags
@@ -143,7 +144,7 @@ def _merge_pair(entry: Drama, row: Drama) -> Drama:
 
 
 def build_catalog(
-    catalog_dir: Path, csv_path: Path | None, spoiler_tags: SpoilerTags | None = None
+    catalog_dir: Path, csv_path: Path | None, spoiler_tags: SpoilerTags | None = None, *, drafts: str = "refuse"
 ) -> tuple[Catalog, list[RowProblem]]:
     """The start-up catalog: TOML entries from `catalog_dir`, plus the CSV at `csv_path` when given.
 
@@ -151,16 +152,19 @@ def build_catalog(
     and returned as problems for the caller to log; they never stop start-up. Tags that give the
     plot away move to `Drama.spoiler_tags` (default rules: `data/spoiler-tags.toml`).
 
+    An entry still holding import-review's TODO placeholders stops start-up (`drafts="refuse"`) or
+    is served without those fields (`drafts="hide"`, `CATALOG_ALLOW_DRAFTS=hide`); see `bot.catalog.drafts`.
+
     Returns:
         (the catalog, the CSV's row problems in file order; empty without a CSV).
 
     Raises:
-        CatalogError: the TOML folder is missing or a TOML file is invalid; the CSV is missing,
-            unreadable or lacks a required column; `data/actors.toml` breaks its rules; two TOML
-            entries share an id; or there is no
+        CatalogError: the TOML folder is missing or a TOML file is invalid or a draft (file and
+            fields named); the CSV is missing, unreadable or lacks a required column;
+            `data/actors.toml` breaks its rules; two TOML entries share an id; or there is no
             drama at all (an empty folder and no CSV rows).
     """
-    entries = load_entries(catalog_dir)
+    entries = check_drafts(load_entries(catalog_dir), drafts)
     problems: list[RowProblem] = []
     rows: list[Drama] = []
     if csv_path is not None:

@@ -205,12 +205,10 @@ class Drama:
 
     @property
     def is_unedited_draft(self) -> bool:
-        """Whether story text still holds the importer's "TODO:" placeholders (`bot.catalog.review_draft`)."""
-        texts = [f.text for f in self.premise] + [f.text for f in self.ending]
-        texts += [f.text for c in self.characters for f in c.facts] + [i.text for i in (*self.liked, *self.disliked)]
-        if self.audience:
-            texts += [self.audience.summary or "", *self.audience.for_, *self.audience.not_for]
-        return any(t.startswith("TODO") for t in texts)
+        """Whether text still holds the importer's "TODO" placeholders (`bot.catalog.drafts.draft_fields`)."""
+        from bot.catalog.drafts import draft_fields  # drafts builds on this module
+
+        return bool(draft_fields(self))
 
     @property
     def visible_characters(self) -> tuple[Character, ...]:
