@@ -272,3 +272,39 @@ def matching_terms(vocabulary: Sequence[str], current: str, limit: int = 25) -> 
         return starts[:limit]
     contains = [v for v in vocabulary if key in v.casefold() and not v.casefold().startswith(key)]
     return (starts + contains)[:limit]
+
+
+# --------------------------------------------------------------------------- genres (issue #13)
+
+GENRES: tuple[str, ...] = (
+    "Action", "Adventure", "Business", "Comedy", "Crime", "Documentary", "Drama", "Family", "Fantasy", "Food",
+    "Historical", "Horror", "Law", "Life", "Martial Arts", "Mature", "Medical", "Melodrama", "Military", "Music",
+    "Mystery", "Political", "Psychological", "Romance", "Sci-Fi", "Sitcom", "Sports", "Supernatural", "Thriller",
+    "War", "Youth",
+)  # fmt: skip
+"""The genre words, spelled as the K-drama CSV spells them (catalog entries use these)."""
+
+GENRE_SYNONYMS: dict[str, str] = {
+    "legal": "Law",
+    "courtroom": "Law",
+    "science fiction": "Sci-Fi",
+    "scifi": "Sci-Fi",
+    "sf": "Sci-Fi",
+    "romantic": "Romance",
+    "romcom": "Romance",
+    "rom com": "Romance",
+    "comedic": "Comedy",
+    "period": "Historical",
+    "sageuk": "Historical",
+    "hospital": "Medical",
+    "politics": "Political",
+    "sport": "Sports",
+    "musical": "Music",
+}
+"""Other words members (and older entries) use for a genre, folded by `normalize()` → the genre word."""
+
+
+def genre_key(genre: str) -> str:
+    """The folded genre word `genre` means: "Legal", "legal" and "Law" all give "law" (`GENRE_SYNONYMS`)."""
+    key = normalize(genre)
+    return normalize(GENRE_SYNONYMS.get(key, genre))

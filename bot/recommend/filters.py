@@ -1,6 +1,7 @@
 """`/recommend`'s filters: one rule set, applied to a drama's folded facets.
 
-    genre         equals one of the drama's genres (folded with `bot.catalog.model.normalize`);
+    genre         equals one of the drama's genres, synonyms folded to the genre word (`genre_key`:
+                  "Legal" means "Law");
     tag           equals one of its tags (folded);
     max_episodes  its episode count is known and ≤ n;
     platform      a case-insensitive substring of one of its streaming services (its `platforms`,
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog.model import Drama, normalize
-from bot.catalog.vocabulary import where_to_watch
+from bot.catalog.vocabulary import genre_key, where_to_watch
 
 FILTER_ORDER = ("genre", "tag", "max_episodes", "platform", "network")
 """The order in which filters are applied when finding the one that emptied the list."""
@@ -39,7 +40,7 @@ class Facets:
 def facets_of(drama: Drama) -> Facets:
     """The filter facets of `drama`."""
     return Facets(
-        genres=frozenset(normalize(g) for g in drama.genres),
+        genres=frozenset(genre_key(g) for g in drama.genres),
         tags=frozenset(normalize(t) for t in drama.tags),
         episodes=drama.episodes,
         where=tuple(p.casefold() for p in where_to_watch(drama)),
@@ -99,7 +100,9 @@ RULES: dict[str, Rule] = {
 
 def _folded(name: str, value: Any) -> Any:
     """A filter's value folded as its facet is: genre and tag by `normalize()`, platform and network casefolded."""
-    if name in ("genre", "tag"):
+    if name == "genre":  # a synonym means its genre: genre:Legal finds the Law dramas
+        return genre_key(value)
+    if name == "tag":
         return normalize(value)
     if name in ("platform", "network"):
         return value.casefold().strip()

@@ -191,3 +191,29 @@ def test_actor_names_in_title_autocomplete_offer_their_shows_labelled_with_them(
     assert labels == {"run-on": "Run On — with Yim Si Wan", "misaeng": "Misaeng: Incomplete Life — with Yim Si Wan"}
     # An actor's name is not a title: submitting it unpicked is "did you mean" with the show's title.
     assert catalog.find("Gong Yoo") is None
+
+
+# --------------------------------------------------------------------------- one genre vocabulary
+
+
+def test_every_entry_uses_the_csvs_genre_words():
+    from bot.catalog.vocabulary import GENRES
+
+    for drama in load_entries(CATALOG_DIR):
+        assert set(drama.genres) <= set(GENRES), (drama.id, sorted(set(drama.genres) - set(GENRES)))
+
+
+@needs_real_csv
+def test_the_genre_words_are_the_csvs():
+    from bot.catalog.vocabulary import GENRES
+
+    assert set(GENRES) == {g for row in load_csv(SHARED_CSV).dramas for g in row.genres}
+
+
+def test_genre_law_and_its_synonym_legal_find_the_three_legal_dramas():
+    from bot.recommend.filters import Filters, facets_of
+
+    legal = {"extraordinary-attorney-woo", "stranger", "vincenzo"}  # the three entries that said "Legal"
+    for typed in ("Law", "law", "Legal", "LEGAL"):
+        found = {d.id for d in load_entries(CATALOG_DIR) if Filters(genre=typed).admits(facets_of(d))}
+        assert found == legal, typed
