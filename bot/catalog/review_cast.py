@@ -48,9 +48,18 @@ def cast_members(lines: list[Line], section: str, warnings: list[str]) -> list[C
     return out
 
 
+# Titles and suffixes written with a dot inside names ("Dr. Yoon", "Mrs. Go", "Choi Jr."), and initials ("J.").
+NAME_ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Jr|Sr|St|Sgt|Capt|Lt|Col|Gen|Rev|[A-Z])\.(?=\s|$)")
+
+
 def actor_as_character(text: str) -> tuple[str, str] | None:
-    # A cast line is short, has no sentence punctuation and reads "<Actor> as <Character>".
-    if word_count(text) > 12 or re.search(r"[.!?,;:]", text):
+    """ "<Actor> as <Character>" → (actor, character), or None for any other line.
+
+    A cast line is short and has no sentence punctuation; names may carry honorifics and
+    abbreviations with a dot ("Dr. Yoon Chae Won", "Mrs. Go Mi Ja", "Choi D'Arcy Jr."), hyphens
+    ("Lee Min-jun") and apostrophes ("Park O'Neil").
+    """
+    if word_count(text) > 12 or re.search(r"[.!?,;:]", NAME_ABBREVIATION.sub("", text)):
         return None
     parts = text.split(" as ")
     if len(parts) != 2 or not all(p[:1].isupper() for p in parts):
@@ -66,8 +75,14 @@ def character_table(c: CastMember, role: str, all_text: str) -> dict[str, Any]:
     given = " ".join(tokens[1:])
     # The given name is an alias only if the review uses it on its own, not just inside the full name.
     elsewhere = all_text.replace(c.name, "")
-    if len(tokens) >= 3 and re.search(rf"\b{re.escape(given)}\b", elsewhere):
-        table["aliases"] = [given]
+    aliases = []
+    bare = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.\s+", "", c.name)  # "Dr. Yoon Chae Won" is also "Yoon Chae Won"
+    if bare != c.name:
+        aliases.append(bare)
+    elif len(tokens) >= 3 and re.search(rf"\b{re.escape(given)}\b", elsewhere):
+        aliases.append(given)
+    if aliases:
+        table["aliases"] = aliases
     table.update(actor=c.actor, role=role)
     table["facts"] = [{"level": level, "text": todo([p])} for p in c.paragraphs]
     return table

@@ -363,3 +363,23 @@ def test_review_draft_and_csv_loader_give_one_id_for_a_title_with_an_apostrophe(
     (row,) = load_csv(csv_file).dramas
     assert parse_review(review, "review").data["id"] == row.id == "its-okay-to-not-be-okay"
     assert (CATALOG_DIR / "its-okay-to-not-be-okay.toml").is_file()  # the starter entry's file, same id
+
+
+CLINIC = REVIEWS / "clinic-on-the-hill-honorifics.txt"  # invented: honorifics, hyphens, apostrophes
+
+
+def test_importer_reads_names_with_honorifics_hyphens_and_apostrophes(tmp_path: Path) -> None:
+    out = tmp_path / "clinic.toml"
+    assert cli.main(["import-review", str(CLINIC), "--out", str(out)]) == 0
+    drama = load_drama_file(out)
+    cast = [(c.name, c.actor, c.role.value) for c in drama.characters]
+    assert cast == [
+        ("Dr. Yoon Chae Won", "Seo Ha-neul", "lead"),
+        ("Lee Min-jun", "Park O'Neil", "lead"),
+        ("Mrs. Go Mi Ja", "Kim Ye-jin", "supporting"),
+        ("Prof. Han Do Yun", "Choi D'Arcy Jr.", "supporting"),
+    ]
+    assert drama.starring == ("Seo Ha-neul", "Park O'Neil")
+    aliases = {c.name: c.aliases for c in drama.characters}
+    assert aliases["Dr. Yoon Chae Won"] == ("Yoon Chae Won",) and aliases["Mrs. Go Mi Ja"] == ("Go Mi Ja",)
+    assert drama.character("yoon chae won").name == "Dr. Yoon Chae Won"  # found without the title
