@@ -92,8 +92,6 @@ def test_venv_made_with_an_old_python_is_reported(tmp_path: Path) -> None:
     root = project_copy(tmp_path)
     (root / ".venv" / "bin").mkdir(parents=True)
     interpreter(root / ".venv" / "bin", "python", OLD_PYTHON)
-        parents=True
-    ) is None else None
     result = run(root, "run", tmp_path / "unused")
     assert result.returncode == 2
     assert result.stderr.startswith("Ramen needs Python 3.11 or newer; .venv was made with Python 3.10.12.")
