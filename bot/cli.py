@@ -274,12 +274,12 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
     import aiohttp
     import discord
 
-    from bot.client import CommandSyncRefused, RamenBot
+    from bot.client import CommandSyncRefused, build_bot
 
     storage = await open_storage(settings)
     try:
         await log_start_up(settings, catalog, storage)
-        bot = RamenBot(settings, catalog, storage, build_recommender(catalog))
+        bot = build_bot(settings, catalog, storage, build_recommender(catalog))
         async with bot:
             try:
                 await bot.start(settings.discord_token or "")

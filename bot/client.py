@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -92,7 +92,14 @@ class RamenBot(commands.Bot):
     built once in `bot.cli` (the composition root)."""
 
     def __init__(
-        self, settings: Settings, catalog: Catalog, storage: Storage, recommender: Recommender, *, sync: bool = True
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        storage: Storage,
+        recommender: Recommender,
+        *,
+        sync: bool = True,
+        **shards: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -100,6 +107,7 @@ class RamenBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             http_trace=sync_trace(log),
+            **shards,
         )
         self.settings = settings
         self.catalog = catalog
@@ -188,3 +196,23 @@ class RamenBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("logged in as %s (%s) in %d guilds", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+
+
+class ShardedRamenBot(RamenBot, commands.AutoShardedBot):
+    """The bot on a range of shards (`SHARD_COUNT`, `SHARD_IDS`): one gateway connection per shard,
+    everything else as `RamenBot`. Several processes, each with its own range, share one PostgreSQL."""
+
+
+def build_bot(settings: Settings, catalog: Catalog, storage: Storage, recommender: Recommender) -> RamenBot:
+    """The bot the settings ask for: `RamenBot` (no shard settings: one process, as Discord assigns),
+    or `ShardedRamenBot` on `settings.shard_ids` of `settings.shard_count`.
+
+    Only the process running shard 0 syncs the app commands (a sync is global: one is enough, and
+    N processes syncing at every start would spend N times the rate-limited call).
+    """
+    if settings.shard_count is None:
+        return RamenBot(settings, catalog, storage, recommender)
+    ids = list(settings.shard_ids or range(settings.shard_count))
+    return ShardedRamenBot(
+        settings, catalog, storage, recommender, sync=0 in ids, shard_count=settings.shard_count, shard_ids=ids
+    )

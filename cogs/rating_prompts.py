@@ -85,7 +85,11 @@ class RatingPromptsCog(commands.Cog):
         """Reconcile every prompt of the last `RECONCILE_DAYS` days; returns how many votes changed."""
         now = now or discord.utils.utcnow()
         changed = 0
-        for prompt in await self.storage.prompts_since(now - dt.timedelta(days=RECONCILE_DAYS)):
+        # Sharded: only the guilds on this process's shards (the other processes reconcile theirs).
+        shard_count = getattr(self.bot, "shard_count", None)
+        shard_ids = getattr(self.bot, "shard_ids", None) or range(shard_count or 0)
+        cutoff = now - dt.timedelta(days=RECONCILE_DAYS)
+        for prompt in await self.storage.prompts_since(cutoff, shard_count=shard_count, shard_ids=list(shard_ids)):
             try:
                 changed += await self.reconcile_prompt(prompt)
             except discord.HTTPException as exc:

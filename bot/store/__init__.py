@@ -1,10 +1,12 @@
 """The store: every SQL statement of the project, knowing nothing of Discord.
 
-`Storage` is the one object the bot holds: one SQLite file (WAL, numbered migrations in
-`migrations/`, see `migrate`), a group-commit write queue with explicit transactions (`core`),
-and one area per subject: `votes`, `prompts` and `watch_night`. New areas (and other backends) are added here.
+`Storage` is the one object the bot holds: a SQLite file (WAL, `sqlite`) or a PostgreSQL database
+(`postgres`, DATABASE_URL), the same numbered migrations (`migrate`), a group-commit write queue
+with explicit transactions (`core`), and one area per subject: `votes`, `prompts`, `watch_night`
+and `claims` (work done once across processes). New areas (and other backends) are added here.
 """
 
+from bot.store.claims import ClaimStore
 from bot.store.core import Clock
 from bot.store.migrate import Migration, StorageError, load_migrations, migration_script
 from bot.store.prompts import PromptStore, RatingPrompt, ReconcileResult
@@ -12,8 +14,8 @@ from bot.store.votes import GuildScore, MemberTaste, RankedScore, Vote, VoteStor
 from bot.store.watch_night import WatchNightStore, WatchParty, WatchPoll
 
 
-class Storage(VoteStore, PromptStore, WatchNightStore):
-    """Ratings and rating prompts over one aiosqlite connection. Build it with `Storage.open()`.
+class Storage(VoteStore, PromptStore, WatchNightStore, ClaimStore):
+    """Ratings, rating prompts, watch nights and claims on SQLite or PostgreSQL. Build it with `Storage.open()`.
 
     Ids (guild, user, channel, message) are Discord snowflakes as ints; `drama_id` is the
     catalog's slug. Writes return once committed; reads see every write that has returned.

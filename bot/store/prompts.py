@@ -107,14 +107,23 @@ class PromptStore(Database):
         rows = await self.read(f"SELECT {_PROMPT_COLUMNS} FROM rating_prompts WHERE message_id = ?", (message_id,))
         return _prompt(rows[0]) if rows else None
 
-    async def prompts_since(self, cutoff: dt.datetime) -> list[RatingPrompt]:
+    async def prompts_since(
+        self, cutoff: dt.datetime, *, shard_count: int | None = None, shard_ids: Collection[int] = ()
+    ) -> list[RatingPrompt]:
         """Every guild's prompts created at or after `cutoff` (aware), oldest first.
 
+        With `shard_count`, only prompts in guilds on `shard_ids`: Discord's rule
+        `(guild_id >> 22) % shard_count` (each process reconciles its own shards' guilds).
         Raises ValueError for a naive `cutoff`.
         """
+        where, parameters = "created_at >= ?", [timestamp(cutoff)]
+        if shard_count is not None:
+            marks = ", ".join("?" * len(shard_ids)) or "NULL"
+            where += f" AND ((guild_id >> 22) % ?) IN ({marks})"
+            parameters += [shard_count, *shard_ids]
         rows = await self.read(
-            f"SELECT {_PROMPT_COLUMNS} FROM rating_prompts WHERE created_at >= ? ORDER BY created_at, message_id",
-            (timestamp(cutoff),),
+            f"SELECT {_PROMPT_COLUMNS} FROM rating_prompts WHERE {where} ORDER BY created_at, message_id",
+            tuple(parameters),
         )
         return [_prompt(row) for row in rows]
 

@@ -44,3 +44,17 @@ def test_intents_are_minimal_and_unprivileged():
     assert not (wanted.members or wanted.presences or wanted.message_content)
     # guilds, guild_messages (poll results), guild_reactions, guild_scheduled_events (watch parties)
     assert wanted.value == (1 << 0) | (1 << 9) | (1 << 10) | (1 << 16)
+
+
+async def test_shard_settings_build_an_auto_sharded_bot_that_syncs_only_on_shard_zero(catalog, storage):
+    from discord.ext import commands
+
+    from bot.client import ShardedRamenBot, build_bot
+
+    plain = build_bot(Settings.from_env({}), catalog, storage, Recommender(catalog))
+    assert not isinstance(plain, commands.AutoShardedBot) and plain.shard_count is None
+    first = build_bot(Settings.from_env({"SHARD_COUNT": "4", "SHARD_IDS": "0-1"}), catalog, storage, plain.recommender)
+    other = build_bot(Settings.from_env({"SHARD_COUNT": "4", "SHARD_IDS": "3,2"}), catalog, storage, plain.recommender)
+    assert isinstance(first, ShardedRamenBot) and isinstance(first, commands.AutoShardedBot)
+    assert (first.shard_count, first.shard_ids, first._sync) == (4, [0, 1], True)
+    assert (other.shard_count, other.shard_ids, other._sync) == (4, [2, 3], False)

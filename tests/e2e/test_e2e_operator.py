@@ -113,6 +113,11 @@ async def test_sync_400_invalid_command_names_command_and_field(tmp_path: Path) 
     assert "In command 'characters' defined in function 'DramasCog.characters'; name: Command name is invalid" in line
 
 
+def this_run(bot) -> str:
+    """The bot's log since its last start."""
+    return bot.log_text().split("===== starting")[-1]
+
+
 async def test_sync_5xx_is_retried_while_the_bot_serves_known_commands(tmp_path: Path) -> None:
     fake = await start_fake()
     bot = bot_process(fake, tmp_path)
@@ -126,7 +131,10 @@ async def test_sync_5xx_is_retried_while_the_bot_serves_known_commands(tmp_path:
         rec = await fake.slash("drama", {"title": "Run On"})  # served while the sync is still failing
         assert rec.answered_within(3.0) and fake.sync_count == syncs
         await fake.wait_until(lambda: fake.sync_count > syncs, SYNC_TIMEOUT, "the retried sync")
-        log = bot.log_text().split("===== starting")[-1]
+        from fakediscord.botproc import eventually
+
+        await eventually(lambda: re.search(r"synced \d+ global app commands", this_run(bot)), 10)  # logged after
+        log = this_run(bot)
         assert bot.running
     finally:
         await bot.stop()

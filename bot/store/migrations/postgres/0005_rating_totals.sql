@@ -86,3 +86,14 @@ FROM ratings GROUP BY guild_id, drama_id;
 -- planner, which then scanned the whole guild's votes and sorted them.
 DROP INDEX ratings_by_member;
 CREATE INDEX ratings_by_member_recent ON ratings (guild_id, user_id, updated_at DESC, drama_id);
+
+-- Work that must happen once across processes (announce a poll result once, …): a row per
+-- (kind, key), inserted by the one claimant that wins (bot/store/claims.py). The primary key
+-- makes concurrent claimants in other processes wait for the winner's transaction, then find the
+-- row; a claimant whose transaction rolls back (or whose process dies) leaves no row.
+CREATE TABLE claims (
+    kind       TEXT COLLATE "C" NOT NULL,
+    claim_key  TEXT COLLATE "C" NOT NULL,
+    claimed_at TEXT NOT NULL,
+    PRIMARY KEY (kind, claim_key)
+);
