@@ -7,7 +7,8 @@ is given: a path, or a `postgresql://…` URL. Both run the same SQL text (`bot.
 Writes are serialized through one queue and committed in groups: calls that arrive while a
 commit is in flight are applied, in arrival order, in the next single transaction, and each
 call returns only after the transaction holding it has committed. A burst of reactions costs
-one commit, not one per vote, and a returned write is on disk. The areas (`votes`, `prompts`)
+one commit, not one per vote, and a returned write is on disk. A batch that finds SQLite
+write-locked by another process is retried, never dropped. The areas (`votes`, `prompts`)
 add their SQL on top of this class; `bot.store.Storage` combines them.
 """
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,8 @@ from typing import Any, Self
 
 from bot.store.dialect import Tx, is_postgres_url
 from bot.store.migrate import Migration, StorageError
+
+log = logging.getLogger(__name__)
 
 BATCH_LIMIT = 1000
 """The most queued writes one transaction takes; the rest wait for the next commit."""
@@ -35,11 +40,15 @@ Statement = tuple[str, tuple[Any, ...]]
 @dataclass(eq=False, slots=True)
 class _Write:
     """A queued write: plain statements (batched with their neighbours' into one executemany each)
-    or, with `apply`, any transaction body that reads as well as writes and returns a result."""
+    or, with `apply`, any transaction body that reads as well as writes and returns a result; or,
+    with `group`, one call's `args` that `group(tx, [args, …])` applies together with its
+    neighbours' of the same group, in order, returning one result per call."""
 
     future: asyncio.Future[Any]
     statements: tuple[Statement, ...] = ()
     apply: Callable[[Tx], Awaitable[Any]] | None = None
+    group: Callable[[Tx, list[Any]], Awaitable[list[Any]]] | None = None
+    args: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +178,13 @@ class Database:
         """
         return await self._submit(_Write(self._future(), apply=apply))
 
+    async def grouped(self, group: Callable[[Tx, list[Any]], Awaitable[list[Any]]], args: Any) -> Any:
+        """Like `transaction`, for a write many callers make at once (a reaction burst): consecutive
+        queued calls with the same `group` are applied by one `group(tx, [args, …])` call, which
+        returns one result per args, as if applied one by one in order. Returns this call's result
+        once committed. If `group` raises, each call is retried alone and only the culprit fails."""
+        return await self._submit(_Write(self._future(), group=group, args=args))
+
     def _check_open(self) -> None:
         if self._closed:
             raise StorageError("storage is closed")
@@ -217,11 +233,11 @@ class Database:
     async def _commit(self, batch: list[_Write]) -> None:
         """Apply `batch` in one transaction; if anything fails, retry each write on its own."""
         try:
-            results = await self._backend.run(lambda tx: _apply(tx, batch))
+            results = await self._until_unlocked(batch)
         except Exception:
             for write in batch:  # isolate the culprit: every other write still commits
                 try:
-                    (result,) = await self._backend.run(lambda tx, one=write: _apply(tx, [one]))
+                    (result,) = await self._until_unlocked([write])
                 except Exception as error:
                     _settle(write, error=error)
                 else:
@@ -229,6 +245,23 @@ class Database:
             return
         for write, result in zip(batch, results, strict=True):
             _settle(write, result=result)
+
+    async def _until_unlocked(self, batch: list[_Write]) -> list[Any]:
+        """Apply `batch` in one transaction, tried again (backoff up to 1 s) for as long as another
+        process holds SQLite's write lock ("database is locked" after `busy_timeout`): a queued
+        vote waits, it is never dropped. Any other error is raised."""
+        delay, warned = 0.05, False
+        while True:
+            try:
+                return await self._backend.run(lambda tx: _apply(tx, batch))
+            except sqlite3.OperationalError as error:
+                if not _locked(error):
+                    raise
+                if not warned:
+                    log.warning("the database is locked by another process; %d writes wait for it", len(batch))
+                    warned = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 async def _apply(tx: Tx, batch: list[_Write]) -> list[Any]:
@@ -242,18 +275,44 @@ async def _apply(tx: Tx, batch: list[_Write]) -> list[Any]:
             await tx.executemany(sql, rows)
         pending.clear()
 
-    for write in batch:
-        if write.apply is None:
+    index = 0
+    while index < len(batch):
+        write = batch[index]
+        if write.apply is None and write.group is None:
             for sql, parameters in write.statements:
                 pending.setdefault(sql, []).append(parameters)
             results.append(None)
+            index += 1
             continue
         if pending:
             await flush()
-        results.append(await write.apply(tx))
+        run = _run_of(batch, index)
+        if write.group is not None:
+            results.extend(await write.group(tx, [w.args for w in run]))
+        else:
+            results.append(await write.apply(tx))  # type: ignore[misc]
+        index += len(run)
     if pending:
         await flush()
+    if len(results) != len(batch):
+        raise RuntimeError("a grouped write returned the wrong number of results")
     return results
+
+
+def _run_of(batch: list[_Write], start: int) -> list[_Write]:
+    """The write at `start`, with the consecutive writes of the same group after it."""
+    group = batch[start].group
+    end = start + 1
+    if group is not None:
+        while end < len(batch) and batch[end].group == group:
+            end += 1
+    return batch[start:end]
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    """SQLite gave up waiting for another connection's lock (SQLITE_BUSY / SQLITE_LOCKED)."""
+    text = str(error).lower()
+    return "database is locked" in text or "database table is locked" in text or "busy" in text
 
 
 def _settle(write: _Write, *, result: Any = None, error: BaseException | None = None) -> None:
