@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 BATCH_LIMIT = 1000
 """The most queued writes one transaction takes; the rest wait for the next commit."""
+READ_WAIT = 0.25
+"""Seconds a read waits for the writes queued before it (a commit takes milliseconds); then it
+reads what is committed, so a write stuck on a lock never holds a command past Discord's 3 s."""
 
 Clock = Callable[[], dt.datetime]
 Statement = tuple[str, tuple[Any, ...]]
@@ -89,6 +92,7 @@ class Database:
         self._backend = backend
         self._clock = clock
         self._queue: list[_Write] = []
+        self._batch: list[_Write] = []  # the batch being committed
         self._writer: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -195,14 +199,24 @@ class Database:
         return asyncio.get_running_loop().create_future()
 
     async def read(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
-        """The rows of one SELECT (as tuples); sees every write that has returned. StorageError once closed."""
+        """The rows of one SELECT (as tuples); sees every write that has returned, and the writes
+        queued before it unless they wait on a lock (`READ_WAIT`). StorageError once closed."""
         self._check_open()
+        await self._after_queued_writes()
         return list(await self._backend.read(sql, tuple(parameters)))
 
     async def read_all(self, *queries: Statement) -> list[list[Any]]:
         """The rows of several SELECTs, read together: no write commits between them."""
         self._check_open()
+        await self._after_queued_writes()
         return list(await self._backend.read_all(queries))
+
+    async def _after_queued_writes(self) -> None:
+        """Let the writes queued before a read commit first, waiting `READ_WAIT` s at most: a read
+        never queues behind a write stuck on another process's lock (a command must answer in 3 s)."""
+        pending = [w.future for w in (*self._batch, *self._queue) if not w.future.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=READ_WAIT)
 
     async def _submit(self, write: _Write) -> Any:
         """Queue `write`, make sure the writer runs, and wait until its transaction committed."""
@@ -223,7 +237,9 @@ class Database:
         try:
             while self._queue:
                 batch, self._queue = self._queue[:BATCH_LIMIT], self._queue[BATCH_LIMIT:]
+                self._batch = batch
                 await self._commit(batch)
+                self._batch = []
         except BaseException as error:  # cancelled with the loop: nobody may wait forever
             for write in [*batch, *self._queue]:
                 _settle(write, error=StorageError(f"storage writer stopped: {error!r}"))
