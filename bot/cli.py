@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sqlite3
 import sys
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import logs
 from bot.catalog.assemble import build_catalog as assemble_catalog
@@ -280,6 +282,7 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
     try:
         await log_start_up(settings, catalog, storage)
         bot = build_bot(settings, catalog, storage, build_recommender(catalog))
+        _stop_on_signals(bot)
         async with bot:
             try:
                 await bot.start(settings.discord_token or "")
@@ -308,8 +311,37 @@ async def _run(settings: Settings, catalog: Catalog) -> int:
                 print(f"Command sync failed: {bot.sync_refused}", file=sys.stderr)
                 return EXIT_CONFIG
     finally:
-        await storage.close()
+        await _close_storage(storage)
     return 0
+
+
+STOP_SECONDS = 10.0
+"""How long stopping waits for the queued votes to commit before giving up (logged)."""
+
+
+def _stop_on_signals(bot: Any) -> None:
+    """SIGTERM and Ctrl-C (SIGINT) stop the bot gracefully: the gateway closes (no new events),
+    `_run` then drains the write queue, commits and closes the database, and exits 0."""
+    loop = asyncio.get_running_loop()
+    stopping: set[asyncio.Task[None]] = set()
+
+    def stop(name: str) -> None:
+        log.info("%s: stopping; queued votes are committed before exit", name)
+        task = loop.create_task(bot.close(), name="ramen-stop")
+        stopping.add(task)
+        task.add_done_callback(stopping.discard)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals here (not the main thread)
+            loop.add_signal_handler(sig, stop, sig.name)
+
+
+async def _close_storage(storage: Storage) -> None:
+    """Commit what is queued and close, waiting at most `STOP_SECONDS` (then say what is left)."""
+    try:
+        await asyncio.wait_for(asyncio.shield(storage.close()), STOP_SECONDS)
+    except TimeoutError:
+        log.error("stopping: the database stayed locked for %.0f s; queued writes were not committed", STOP_SECONDS)
 
 
 async def _console(settings: Settings, catalog: Catalog, execute: list[str]) -> int:

@@ -15,7 +15,7 @@ from bot.ui.embeds import SECTION_LABEL, Section
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.options import SECTION_CHOICES, LookingFor, Title, character_choices, typed_title
-from bot.ui.replies import respond
+from bot.ui.replies import in_time, respond
 from bot.ui.views import CastView
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class DramasCog(commands.Cog):
     async def drama(self, interaction: discord.Interaction, title: Title) -> None:
         score = None
         if interaction.guild_id is not None and self.storage is not None:
-            score = await self.storage.guild_score(interaction.guild_id, title.id)
+            score = await in_time(interaction, self.storage.guild_score(interaction.guild_id, title.id))
         await respond(interaction, embed=embeds.drama_embed(title, score))
 
     @app_commands.command(name="characters", description="The cast at a glance, or one character's card.")

@@ -1,8 +1,9 @@
-"""The rating prompts' raw reaction listeners, and reconciliation after downtime.
+"""The rating prompts' raw reaction listeners, and reconciliation after a restart or a reconnect.
 
 Raw events, so prompts keep working after a restart and for messages not in the cache. Each
 listener is guard clauses and one store call; the store decides (in one transaction) whether the
-message is a prompt and what the vote becomes.
+message is a prompt and what the vote becomes. Superseded keycaps are taken off by `KeycapTidy`,
+which re-checks before every attempt and lets the listener tell its echo from a member's removal.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.ratings.scores import reactions_by_member, score_for_emoji
-from bot.ui.keycaps import keep_only, read_keycaps, remove_keycap
+from bot.ratings.scores import Keycap, keycap, keycaps_by_member
+from bot.ui.keycaps import KeycapTidy, read_keycaps
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -33,55 +34,75 @@ class RatingPromptsCog(commands.Cog):
     def __init__(self, bot: commands.Bot, storage: Storage) -> None:
         self.bot = bot
         self.storage = storage
-        self._reconcile_task: asyncio.Task[None] | None = None
+        self.tidy = KeycapTidy(bot, storage)  # type: ignore[arg-type]
+        self._reconcile_task: asyncio.Task[int] | None = None
+        # Live events stamped at or after this instant win over reconciliation: the cog is loaded
+        # before the first connect; a disconnect moves it to the moment listening stopped.
+        self.listening_since = discord.utils.utcnow()
+        self._away = False
+        self._ready_before = False
 
     async def cog_unload(self) -> None:
         if self._reconcile_task is not None:
             self._reconcile_task.cancel()
+        await self.tidy.close()
 
-    def _keycap(self, payload: discord.RawReactionActionEvent) -> int | None:
-        """The score of a keycap reaction a member made in a guild, or None when it is none of ours."""
+    def _keycap(self, payload: discord.RawReactionActionEvent) -> Keycap | None:
+        """(score, spelling) of a keycap reaction a member made in a guild, or None when it is none of ours."""
         if payload.guild_id is None or payload.emoji.id is not None:
             return None
         me = self.bot.user
         if (me is not None and payload.user_id == me.id) or (payload.member is not None and payload.member.bot):
             return None
-        return score_for_emoji(payload.emoji.name)
+        return keycap(payload.emoji.name)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        score = self._keycap(payload)
-        if score is None or payload.guild_id is None:
+        key = self._keycap(payload)
+        if key is None or payload.guild_id is None:
             return
-        superseded = await self.storage.record_reaction(payload.guild_id, payload.message_id, payload.user_id, score)
-        self.bot.dispatch("rating_vote", payload.guild_id, payload.message_id)  # the live tally (cogs.live_tally)
+        guild_id, message_id, user_id = payload.guild_id, payload.message_id, payload.user_id
+        self.tidy.added(message_id, user_id, key[0])  # a pending removal of this keycap is stale now
+        superseded = await self.storage.record_reaction(guild_id, message_id, user_id, key[0], spelling=key[1])
+        self.bot.dispatch("rating_vote", guild_id, message_id)  # the live tally (cogs.live_tally)
         if superseded is not None:
-            await remove_keycap(self.bot, payload, superseded)
+            await asyncio.wait([self.tidy.remove(guild_id, payload.channel_id, message_id, user_id, superseded)])
 
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        score = self._keycap(payload)
-        if score is None or payload.guild_id is None:
+        key = self._keycap(payload)
+        if key is None or payload.guild_id is None:
             return
-        # Only the reaction that is the current vote withdraws it; an older one changes nothing.
-        await self.storage.withdraw_reaction(payload.guild_id, payload.message_id, payload.user_id, score)
+        # The echo of the bot's own tidy only forgets the keycap. A member's removal withdraws the
+        # vote if it is the current one and no other spelling of it is still on; else nothing.
+        echo = self.tidy.is_echo(payload.message_id, payload.user_id, payload.emoji.name or "")
+        ids = (payload.guild_id, payload.message_id, payload.user_id, key[0])
+        await self.storage.withdraw_reaction(*ids, spelling=key[1], echo=echo, listening_since=self.listening_since)
         self.bot.dispatch("rating_vote", payload.guild_id, payload.message_id)  # the live tally (cogs.live_tally)
 
     @commands.Cog.listener()
+    async def on_disconnect(self) -> None:
+        if not self._away:  # events from here on are replayed by a RESUME, or lost to a new session
+            self._away, self.listening_since = True, discord.utils.utcnow()
+
+    @commands.Cog.listener()
     async def on_ready(self) -> None:
-        self.schedule_reconcile()
+        how = "after a reconnect" if self._ready_before else "while the bot was away"
+        self._ready_before = True
+        self.schedule_reconcile(how)
 
     @commands.Cog.listener()
     async def on_resumed(self) -> None:
-        self.schedule_reconcile()
+        self.schedule_reconcile("after a reconnect")
 
-    def schedule_reconcile(self) -> None:
+    def schedule_reconcile(self, how: str = "while the bot was away") -> None:
         """Re-read recent prompts' reactions in the background (start-up must not wait on it)."""
+        self._away = False
         if self._reconcile_task is not None and not self._reconcile_task.done():
-            return
-        self._reconcile_task = asyncio.create_task(self.reconcile_recent(), name="ramen-reconcile")
+            self._reconcile_task.cancel()  # a new gap: read again with the new cut-off
+        self._reconcile_task = asyncio.create_task(self.reconcile_recent(how=how), name="ramen-reconcile")
 
-    async def reconcile_recent(self, now: dt.datetime | None = None) -> int:
+    async def reconcile_recent(self, now: dt.datetime | None = None, *, how: str = "while the bot was away") -> int:
         """Reconcile every prompt of the last `RECONCILE_DAYS` days; returns how many votes changed."""
         now = now or discord.utils.utcnow()
         changed = 0
@@ -97,40 +118,35 @@ class RatingPromptsCog(commands.Cog):
             except Exception:
                 log.exception("reconciling prompt %s failed", prompt.message_id)
         if changed:
-            log.info("reconciliation: %d votes changed while the bot was away", changed)
+            log.info("reconciliation: %d votes changed %s", changed, how)
         return changed
 
     async def reconcile_prompt(self, prompt: RatingPrompt) -> int:
         """Make the store agree with one prompt's reactions; returns how many votes changed.
 
-        Then takes off the keycaps that no longer count, as the live listener would have: a member
-        left holding several keycaps keeps only their vote's. Only where the vote is certain: if two
-        or more keycaps appeared while the bot was away, Discord does not say which came last.
+        Members who acted live since `listening_since` are left to the live events. Then the
+        keycaps that no longer count are taken off, as the live listener would have, where the
+        store says it is certain (`ReconcileResult.tidy`).
 
         Raises:
             discord.HTTPException: Discord refused to read the message (other than NotFound).
         """
         channel = self.bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
-        read_started_at = discord.utils.utcnow()
         try:
             message = await channel.fetch_message(prompt.message_id)
         except discord.NotFound:
             await self.storage.delete_prompt(prompt.message_id)  # votes cast through it stay
             return 0
-        reactions = await read_keycaps(message)
-        by_member = reactions_by_member(reactions, self.bot.user.id if self.bot.user else None)
-        seen = await self.storage.seen_keycaps(prompt.message_id)
-        result = await self.storage.reconcile_prompt(prompt, by_member, read_started_at=read_started_at)
+        held = keycaps_by_member(await read_keycaps(message), self.bot.user.id if self.bot.user else None)
+        result = await self.storage.reconcile_prompt(prompt, held, listening_since=self.listening_since)
         if result.total:
             self.bot.dispatch("rating_vote", prompt.guild_id, prompt.message_id)  # the live tally
-        keep: dict[int, int] = {}
-        for user_id, scores in by_member.items():
-            if len(scores) < 2 or len(scores - seen.get(user_id, frozenset())) > 1:
-                continue
-            vote = await self.storage.member_vote(prompt.guild_id, prompt.drama_id, user_id)
-            if vote is not None and vote.score in scores:  # else it came from /rate or was withdrawn
-                keep[user_id] = vote.score
-        await keep_only(message, reactions, keep)
+        removals = [
+            self.tidy.remove(prompt.guild_id, prompt.channel_id, prompt.message_id, user_id, score)
+            for user_id, scores in result.tidy.items()
+            for score in sorted(scores)
+        ]
+        await asyncio.gather(*removals)  # each never raises
         return result.total
 
 

@@ -18,11 +18,11 @@ from bot.ui.embeds import drama_title
 from bot.ui.errors import UserFacingError
 from bot.ui.keycaps import add_keycaps
 from bot.ui.options import Title
-from bot.ui.replies import post_prompt, respond
+from bot.ui.replies import in_time, post_prompt, respond
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
-    from bot.store import Storage
+    from bot.store import GuildScore, Storage
 
 CHART_SIZE = 10
 CHART_MIN_VOTES = 1
@@ -49,9 +49,10 @@ class RatingsCog(commands.Cog):
             # Discord enforces the Range, but discord.py does not re-check what arrives.
             raise UserFacingError(messages.bad_score(score))
         if score is not None:
-            # Committed before the member is told it counted.
-            await self.storage.record_vote(guild_id, title.id, interaction.user.id, score)
-            server = await self.storage.guild_score(guild_id, title.id)
+            # Committed before the member is told it counted (deferred first if storage is slow).
+            server = await in_time(
+                interaction, self._vote(guild_id, title.id, interaction.user.id, score), ephemeral=True
+            )
             await respond(interaction, content=messages.vote_ack(title, score, server), ephemeral=True)
             return
         if interaction.channel_id is None:
@@ -70,11 +71,14 @@ class RatingsCog(commands.Cog):
     async def ratings(self, interaction: discord.Interaction, title: Title | None = None) -> None:
         guild_id = _guild_id(interaction)
         if title is not None:
-            score = await self.storage.guild_score(guild_id, title.id)
+            score = await in_time(interaction, self.storage.guild_score(guild_id, title.id))
             await respond(interaction, embed=rating_embeds.ratings_embed(title, score))
             return
-        chart = await self.storage.top_dramas(
-            guild_id, CHART_SIZE, prior_mean=PRIOR_MEAN, prior_weight=PRIOR_WEIGHT, min_votes=CHART_MIN_VOTES
+        chart = await in_time(
+            interaction,
+            self.storage.top_dramas(
+                guild_id, CHART_SIZE, prior_mean=PRIOR_MEAN, prior_weight=PRIOR_WEIGHT, min_votes=CHART_MIN_VOTES
+            ),
         )
         rows = [(self._title(row.drama_id), row) for row in chart]
         embed = rating_embeds.chart_embed(
@@ -85,10 +89,16 @@ class RatingsCog(commands.Cog):
     @app_commands.command(name="myratings", description="Your own ramen votes in this server (only you see them).")
     @app_commands.guild_only()
     async def myratings(self, interaction: discord.Interaction) -> None:
-        votes = await self.storage.member_votes(_guild_id(interaction), interaction.user.id)
+        votes = await in_time(
+            interaction, self.storage.member_votes(_guild_id(interaction), interaction.user.id), ephemeral=True
+        )
         rows = [(self._title(v.drama_id), v) for v in votes]
         embed = rating_embeds.my_ratings_embed(interaction.user.display_name, rows)
         await respond(interaction, embed=embed, ephemeral=True)
+
+    async def _vote(self, guild_id: int, drama_id: str, user_id: int, score: int) -> GuildScore:
+        await self.storage.record_vote(guild_id, drama_id, user_id, score)
+        return await self.storage.guild_score(guild_id, drama_id)
 
     def _title(self, drama_id: str) -> str:
         drama = self.catalog.get(drama_id)

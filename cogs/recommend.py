@@ -13,7 +13,7 @@ from bot.recommend.engine import Recommender
 from bot.recommend.filters import Filters
 from bot.ui.messages import heading
 from bot.ui.options import Title, term_choices
-from bot.ui.replies import ramen, respond
+from bot.ui.replies import in_time, ramen, respond
 from bot.ui.views import RecommendPager
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class RecommendCog(commands.Cog):
         rated: list[tuple[str, int]] = []
         server: dict[str, tuple[float, int]] = {}
         if interaction.guild_id is not None and self.storage is not None:
-            taste = await self.storage.member_taste(interaction.guild_id, interaction.user.id)
+            taste = await in_time(interaction, self.storage.member_taste(interaction.guild_id, interaction.user.id))
             rated, server = taste.rated, taste.server
         # Raises NothingToRecommend, which the one error path (bot.ui.errors) words.
         picks = self.recommender.recommend_for(like, filters, rated=rated, server_scores=server, limit=MAX_RESULTS)

@@ -56,6 +56,37 @@ def score_for_emoji(name: str | None) -> int | None:
     return KEYCAP_SCORES.get(name)
 
 
+Keycap = tuple[int, int]
+"""One keycap reaction as members hold it: (score 1..10, spelling). Spelling 0 is the bot's own
+(`RATING_EMOJI`: 1️⃣ … 9️⃣ with U+FE0F, 🔟 without); 1 is the other one ("1⃣", "🔟" + U+FE0F).
+Both spellings are one keycap to a member: it is held while either is."""
+
+
+def keycap(name: str | None) -> Keycap | None:
+    """(score, spelling) of a rating keycap's emoji name, or None for any other emoji.
+
+    "7️⃣" → (7, 0), "7⃣" → (7, 1), "🔟" → (10, 0), "🔟️" → (10, 1).
+    """
+    score = score_for_emoji(name)
+    if score is None:
+        return None
+    return score, 0 if name == RATING_EMOJI[score - 1] else 1
+
+
+def keycap_name(key: Keycap) -> str:
+    """The emoji name Discord knows `key` by (the inverse of `keycap`). Raises ValueError for a bad score."""
+    score, spelling = key
+    emoji = emoji_for_score(score)
+    if not spelling:
+        return emoji
+    return emoji.replace(VARIATION_SELECTOR, "") if VARIATION_SELECTOR in emoji else emoji + VARIATION_SELECTOR
+
+
+def scores_held(keycaps: Iterable[Keycap]) -> frozenset[int]:
+    """The scores of `keycaps`, spellings merged: what a member holds."""
+    return frozenset(score for score, _ in keycaps)
+
+
 def check_score(score: int) -> int:
     """`score` itself when it is a vote: an int from MIN_SCORE to MAX_SCORE (1..10). Raises ValueError otherwise."""
     if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
@@ -105,6 +136,22 @@ def reactions_by_member(
             if user_id != bot_user_id:
                 scores.setdefault(user_id, set()).add(score)
     return {user_id: frozenset(found) for user_id, found in scores.items()}
+
+
+def keycaps_by_member(
+    reactions: Mapping[str, Iterable[int]], bot_user_id: int | None = None
+) -> dict[int, frozenset[Keycap]]:
+    """Like `reactions_by_member`, with spellings kept apart: user id → the (score, spelling)
+    keycaps they hold on the prompt (non-empty; members without one absent)."""
+    held: dict[int, set[Keycap]] = {}
+    for name, user_ids in reactions.items():
+        key = keycap(name)
+        if key is None:
+            continue
+        for user_id in user_ids:
+            if user_id != bot_user_id:
+                held.setdefault(user_id, set()).add(key)
+    return {user_id: frozenset(keys) for user_id, keys in held.items()}
 
 
 def one_decimal(value: float) -> str:

@@ -7,7 +7,8 @@ is given: a path, or a `postgresql://…` URL. Both run the same SQL text (`bot.
 Writes are serialized through one queue and committed in groups: calls that arrive while a
 commit is in flight are applied, in arrival order, in the next single transaction, and each
 call returns only after the transaction holding it has committed. A burst of reactions costs
-one commit, not one per vote, and a returned write is on disk. The areas (`votes`, `prompts`)
+one commit, not one per vote, and a returned write is on disk. A batch that finds SQLite
+write-locked by another process is retried, never dropped. The areas (`votes`, `prompts`)
 add their SQL on top of this class; `bot.store.Storage` combines them.
 """
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +27,13 @@ from typing import Any, Self
 from bot.store.dialect import Tx, is_postgres_url
 from bot.store.migrate import Migration, StorageError
 
+log = logging.getLogger(__name__)
+
 BATCH_LIMIT = 1000
 """The most queued writes one transaction takes; the rest wait for the next commit."""
+READ_WAIT = 0.25
+"""Seconds a read waits for the writes queued before it (a commit takes milliseconds); then it
+reads what is committed, so a write stuck on a lock never holds a command past Discord's 3 s."""
 
 Clock = Callable[[], dt.datetime]
 Statement = tuple[str, tuple[Any, ...]]
@@ -35,11 +43,15 @@ Statement = tuple[str, tuple[Any, ...]]
 @dataclass(eq=False, slots=True)
 class _Write:
     """A queued write: plain statements (batched with their neighbours' into one executemany each)
-    or, with `apply`, any transaction body that reads as well as writes and returns a result."""
+    or, with `apply`, any transaction body that reads as well as writes and returns a result; or,
+    with `group`, one call's `args` that `group(tx, [args, …])` applies together with its
+    neighbours' of the same group, in order, returning one result per call."""
 
     future: asyncio.Future[Any]
     statements: tuple[Statement, ...] = ()
     apply: Callable[[Tx], Awaitable[Any]] | None = None
+    group: Callable[[Tx, list[Any]], Awaitable[list[Any]]] | None = None
+    args: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,7 @@ class Database:
         self._backend = backend
         self._clock = clock
         self._queue: list[_Write] = []
+        self._batch: list[_Write] = []  # the batch being committed
         self._writer: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -169,6 +182,13 @@ class Database:
         """
         return await self._submit(_Write(self._future(), apply=apply))
 
+    async def grouped(self, group: Callable[[Tx, list[Any]], Awaitable[list[Any]]], args: Any) -> Any:
+        """Like `transaction`, for a write many callers make at once (a reaction burst): consecutive
+        queued calls with the same `group` are applied by one `group(tx, [args, …])` call, which
+        returns one result per args, as if applied one by one in order. Returns this call's result
+        once committed. If `group` raises, each call is retried alone and only the culprit fails."""
+        return await self._submit(_Write(self._future(), group=group, args=args))
+
     def _check_open(self) -> None:
         if self._closed:
             raise StorageError("storage is closed")
@@ -179,14 +199,24 @@ class Database:
         return asyncio.get_running_loop().create_future()
 
     async def read(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
-        """The rows of one SELECT (as tuples); sees every write that has returned. StorageError once closed."""
+        """The rows of one SELECT (as tuples); sees every write that has returned, and the writes
+        queued before it unless they wait on a lock (`READ_WAIT`). StorageError once closed."""
         self._check_open()
+        await self._after_queued_writes()
         return list(await self._backend.read(sql, tuple(parameters)))
 
     async def read_all(self, *queries: Statement) -> list[list[Any]]:
         """The rows of several SELECTs, read together: no write commits between them."""
         self._check_open()
+        await self._after_queued_writes()
         return list(await self._backend.read_all(queries))
+
+    async def _after_queued_writes(self) -> None:
+        """Let the writes queued before a read commit first, waiting `READ_WAIT` s at most: a read
+        never queues behind a write stuck on another process's lock (a command must answer in 3 s)."""
+        pending = [w.future for w in (*self._batch, *self._queue) if not w.future.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=READ_WAIT)
 
     async def _submit(self, write: _Write) -> Any:
         """Queue `write`, make sure the writer runs, and wait until its transaction committed."""
@@ -207,7 +237,9 @@ class Database:
         try:
             while self._queue:
                 batch, self._queue = self._queue[:BATCH_LIMIT], self._queue[BATCH_LIMIT:]
+                self._batch = batch
                 await self._commit(batch)
+                self._batch = []
         except BaseException as error:  # cancelled with the loop: nobody may wait forever
             for write in [*batch, *self._queue]:
                 _settle(write, error=StorageError(f"storage writer stopped: {error!r}"))
@@ -217,11 +249,11 @@ class Database:
     async def _commit(self, batch: list[_Write]) -> None:
         """Apply `batch` in one transaction; if anything fails, retry each write on its own."""
         try:
-            results = await self._backend.run(lambda tx: _apply(tx, batch))
+            results = await self._until_unlocked(batch)
         except Exception:
             for write in batch:  # isolate the culprit: every other write still commits
                 try:
-                    (result,) = await self._backend.run(lambda tx, one=write: _apply(tx, [one]))
+                    (result,) = await self._until_unlocked([write])
                 except Exception as error:
                     _settle(write, error=error)
                 else:
@@ -229,6 +261,23 @@ class Database:
             return
         for write, result in zip(batch, results, strict=True):
             _settle(write, result=result)
+
+    async def _until_unlocked(self, batch: list[_Write]) -> list[Any]:
+        """Apply `batch` in one transaction, tried again (backoff up to 1 s) for as long as another
+        process holds SQLite's write lock ("database is locked" after `busy_timeout`): a queued
+        vote waits, it is never dropped. Any other error is raised."""
+        delay, warned = 0.05, False
+        while True:
+            try:
+                return await self._backend.run(lambda tx: _apply(tx, batch))
+            except sqlite3.OperationalError as error:
+                if not _locked(error):
+                    raise
+                if not warned:
+                    log.warning("the database is locked by another process; %d writes wait for it", len(batch))
+                    warned = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 async def _apply(tx: Tx, batch: list[_Write]) -> list[Any]:
@@ -242,18 +291,44 @@ async def _apply(tx: Tx, batch: list[_Write]) -> list[Any]:
             await tx.executemany(sql, rows)
         pending.clear()
 
-    for write in batch:
-        if write.apply is None:
+    index = 0
+    while index < len(batch):
+        write = batch[index]
+        if write.apply is None and write.group is None:
             for sql, parameters in write.statements:
                 pending.setdefault(sql, []).append(parameters)
             results.append(None)
+            index += 1
             continue
         if pending:
             await flush()
-        results.append(await write.apply(tx))
+        run = _run_of(batch, index)
+        if write.group is not None:
+            results.extend(await write.group(tx, [w.args for w in run]))
+        else:
+            results.append(await write.apply(tx))  # type: ignore[misc]
+        index += len(run)
     if pending:
         await flush()
+    if len(results) != len(batch):
+        raise RuntimeError("a grouped write returned the wrong number of results")
     return results
+
+
+def _run_of(batch: list[_Write], start: int) -> list[_Write]:
+    """The write at `start`, with the consecutive writes of the same group after it."""
+    group = batch[start].group
+    end = start + 1
+    if group is not None:
+        while end < len(batch) and batch[end].group == group:
+            end += 1
+    return batch[start:end]
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    """SQLite gave up waiting for another connection's lock (SQLITE_BUSY / SQLITE_LOCKED)."""
+    text = str(error).lower()
+    return "database is locked" in text or "database table is locked" in text or "busy" in text
 
 
 def _settle(write: _Write, *, result: Any = None, error: BaseException | None = None) -> None:

@@ -1,8 +1,8 @@
 """Rating prompts: the "Rate <title>" messages members react on, and the keycaps last seen on them.
 
-Tables `rating_prompts` (0001) and `prompt_reactions` (0002): per prompt and member, the keycaps
-the store last saw them hold, as a bit set (bit s = keycap s, 1..10), kept current by the live
-events; reconciliation after downtime diffs what Discord shows against it
+Tables `rating_prompts` (0001) and `prompt_reactions` (0002, 0004): per prompt and member, the
+keycaps the store last saw them hold, as two bit sets (bit s = keycap s, 1..10; one per spelling),
+kept current by the live events; reconciliation after downtime diffs what Discord shows against it
 (`bot.ratings.reconcile`).
 """
 
@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from bot.ratings.reconcile import reconcile_changes
-from bot.ratings.scores import MAX_SCORE, check_score
+from bot.ratings.reconcile import keycaps_to_tidy, reconcile_changes
+from bot.ratings.scores import MAX_SCORE, Keycap, check_score
 from bot.store.core import Database, parse_timestamp, timestamp
 from bot.store.dialect import Tx
 from bot.store.votes import DELETE_VOTE, UPSERT_VOTE
 
 _PROMPT_COLUMNS = "message_id, guild_id, channel_id, drama_id, created_at"
 _SNAPSHOT = """
-    INSERT INTO prompt_reactions (message_id, user_id, scores, updated_at) VALUES (?, ?, ?, ?)
-    ON CONFLICT (message_id, user_id) DO UPDATE SET scores = excluded.scores, updated_at = excluded.updated_at
+    INSERT INTO prompt_reactions (message_id, user_id, scores, bare_scores, updated_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (message_id, user_id) DO UPDATE SET
+        scores = excluded.scores, bare_scores = excluded.bare_scores, updated_at = excluded.updated_at
 """
 
 
@@ -39,11 +40,13 @@ class RatingPrompt:
 
 @dataclass(frozen=True, slots=True)
 class ReconcileResult:
-    """What reconciling one prompt did to the votes: how many were added, changed, removed."""
+    """What reconciling one prompt did to the votes: how many were added, changed, removed; and
+    `tidy`, user id → the scores whose keycaps no longer count (not compared)."""
 
     added: int = 0
     changed: int = 0
     removed: int = 0
+    tidy: Mapping[int, frozenset[int]] = field(default_factory=dict, compare=False)
 
     @property
     def total(self) -> int:
@@ -55,11 +58,20 @@ def _prompt(row: Iterable[Any]) -> RatingPrompt:
     return RatingPrompt(message_id, guild_id, channel_id, drama_id, parse_timestamp(created_at))
 
 
-def _scores_of(value: int | Collection[int]) -> frozenset[int]:
-    scores = frozenset((value,)) if isinstance(value, int) else frozenset(value)
-    for score in scores:
+def _keycaps_of(value: int | Collection[int] | Collection[Keycap]) -> frozenset[Keycap]:
+    items = (value,) if isinstance(value, int) else value
+    keys = frozenset(item if isinstance(item, tuple) else (item, 0) for item in items)
+    for score, _ in keys:
         check_score(score)
-    return scores
+    return keys
+
+
+def _keys(scores: int, bare: int) -> frozenset[Keycap]:
+    return frozenset({(s, 0) for s in _unmask(scores)} | {(s, 1) for s in _unmask(bare)})
+
+
+def _masks_of(keys: Iterable[Keycap]) -> tuple[int, int]:
+    return _mask(s for s, spelling in keys if not spelling), _mask(s for s, spelling in keys if spelling)
 
 
 def _mask(scores: Iterable[int]) -> int:
@@ -140,68 +152,75 @@ class PromptStore(Database):
         return await self.transaction(apply)
 
     async def seen_keycaps(self, message_id: int) -> dict[int, frozenset[int]]:
-        """The keycaps the store last saw on a prompt: user id → scores (1..10); members without any absent."""
-        rows = await self.read("SELECT user_id, scores FROM prompt_reactions WHERE message_id = ?", (message_id,))
+        """The keycaps the store last saw on a prompt: user id → scores (1..10, either spelling);
+        members without any absent."""
+        rows = await self.read(
+            "SELECT user_id, scores | bare_scores FROM prompt_reactions WHERE message_id = ?", (message_id,)
+        )
         return {int(user_id): _unmask(mask) for user_id, mask in rows if mask}
 
     async def reconcile_prompt(
         self,
         prompt: RatingPrompt,
-        reactions: Mapping[int, int | Collection[int]],
+        reactions: Mapping[int, int | Collection[int] | Collection[Keycap]],
         *,
-        read_started_at: dt.datetime | None = None,
+        listening_since: dt.datetime | None = None,
     ) -> ReconcileResult:
-        """Make the votes agree with a prompt's reactions as read back after downtime, atomically.
+        """Make the votes agree with a prompt's reactions as read back after a (re)connect, atomically.
 
         Args:
             prompt: the prompt whose reactions were read.
-            reactions: every member's keycap scores on it now, user id → scores (see
-                `bot.ratings.scores.reactions_by_member`; bots already left out; one int is read
-                as one score). A member absent here has no keycap left on the message.
-            read_started_at: when the first page of reactions was requested (aware). Live
-                events keep flowing while the pages are read; a member whose reactions on this
-                prompt, or whose vote, changed at or after this instant is left as the live
-                events made it, since the read may predate them. None: nothing happened since.
+            reactions: every member's keycaps on it now, user id → (score, spelling) keycaps
+                (`bot.ratings.scores.keycaps_by_member`; bots already left out); plain scores
+                (or one int) mean the bot's spelling. A member absent here holds no keycap.
+            listening_since: when the bot started listening again (aware): process start for a
+                restart, the disconnect for a RESUME (Discord replays what it missed). A member
+                whose keycaps on this prompt, or whose vote for its drama, changed at or after
+                this instant acted live, and live wins: they are left as the live events made
+                them. None: nobody acted live.
 
         Only the difference from the keycaps the store last saw is applied, by the rule of
-        `bot.ratings.reconcile.reconcile_changes`. A forgotten prompt → all zeros.
-        Raises ValueError for a score outside 1..10 or a naive `read_started_at`.
+        `bot.ratings.reconcile.reconcile_changes`; `ReconcileResult.tidy` says which keycaps no
+        longer count (`keycaps_to_tidy`). A forgotten prompt → all zeros.
+        Raises ValueError for a score outside 1..10 or a naive `listening_since`.
         """
-        now = {user_id: _scores_of(scores) for user_id, scores in reactions.items()}
+        now = {user_id: _keycaps_of(held) for user_id, held in reactions.items()}
         stamp = timestamp(self._clock())
-        cutoff = None if read_started_at is None else timestamp(read_started_at)
+        cutoff = None if listening_since is None else timestamp(listening_since)
         message_id, guild_id, drama_id = prompt.message_id, prompt.guild_id, prompt.drama_id
 
         async def apply(db: Tx) -> ReconcileResult:
             if not await db.execute_fetchall("SELECT 1 FROM rating_prompts WHERE message_id = ?", (message_id,)):
                 return ReconcileResult()
-            seen = await db.execute_fetchall(
-                "SELECT user_id, scores, updated_at FROM prompt_reactions WHERE message_id = ?", (message_id,)
+            seen_rows = await db.execute_fetchall(
+                "SELECT user_id, scores, bare_scores, updated_at FROM prompt_reactions WHERE message_id = ?",
+                (message_id,),
             )
-            votes = await db.execute_fetchall(
-                "SELECT user_id, score, updated_at FROM ratings WHERE guild_id = ? AND drama_id = ?",
+            vote_rows = await db.execute_fetchall(
+                "SELECT user_id, score, updated_at, prompt_message_id FROM ratings WHERE guild_id = ? AND drama_id = ?",
                 (guild_id, drama_id),
             )
-            # Members whose keycaps or vote changed live after the read began are left alone.
-            settled = {
-                user_id for user_id, _, changed_at in (*seen, *votes) if cutoff is not None and changed_at >= cutoff
-            }
-            changes = reconcile_changes(
-                {user_id: _unmask(mask) for user_id, mask, _ in seen},
-                now,
-                {user_id: score for user_id, score, _ in votes},
-                settled=settled,
-            )
+            # Members who acted live since the bot listened again are left to the live events.
+            stamps = [(u, at) for u, _, _, at in seen_rows] + [(u, at) for u, _, at, _ in vote_rows]
+            settled = {user_id for user_id, at in stamps if cutoff is not None and at >= cutoff}
+            seen = {user_id: _keys(scores, bare) for user_id, scores, bare, _ in seen_rows}
+            votes = {user_id: score for user_id, score, _, _ in vote_rows}
+            elsewhere = {user_id for user_id, _, _, via in vote_rows if via != message_id}
+            changes = reconcile_changes(seen, now, votes, settled=settled, elsewhere=elsewhere)
             voted = [c for c in changes if c.after is not None and c.after != c.before]
             await db.executemany(DELETE_VOTE, [(guild_id, drama_id, c.user_id) for c in changes if c.removed])
             await db.executemany(
                 UPSERT_VOTE, [(guild_id, drama_id, c.user_id, c.after, stamp, message_id) for c in voted]
             )
-            await db.executemany(_SNAPSHOT, [(message_id, c.user_id, _mask(c.keycaps), stamp) for c in changes])
+            await db.executemany(_SNAPSHOT, [(message_id, c.user_id, *_masks_of(c.keycaps), stamp) for c in changes])
+            after = {**votes, **{c.user_id: c.after for c in changes}}
+            elsewhere -= {c.user_id for c in voted}
+            tidy = keycaps_to_tidy(seen, now, after, settled=settled, elsewhere=elsewhere)
             return ReconcileResult(
                 added=sum(c.added for c in changes),
                 changed=sum(c.changed for c in changes),
                 removed=sum(c.removed for c in changes),
+                tidy=tidy,
             )
 
         return await self.transaction(apply)

@@ -2,8 +2,9 @@
 
 The connection is opened with `isolation_level=None`, so transactions are the ones written here
 and nothing else: `executescript()` and the sqlite3 module's implicit transactions would
-otherwise commit behind our back. One lock serializes the connection: a read never sees the
-writer's half-applied batch.
+otherwise commit behind our back. One lock serializes the writing connection; reads go through a
+second, read-only connection, which sees committed data only (never a half-applied batch) and,
+under WAL, never waits for a writer.
 
 One SQLite file serves one process: `open()` takes an exclusive `flock` on `<file>.lock` (the
 kernel drops it when the process dies, `kill -9` included) and refuses a second process with
@@ -63,11 +64,21 @@ class SqliteBackend:
 
     dialect = "sqlite"
 
-    def __init__(self, db: aiosqlite.Connection, lock_fd: int | None = None, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        lock_fd: int | None = None,
+        path: Path | None = None,
+        reader: aiosqlite.Connection | None = None,
+    ) -> None:
         self._db = db
         self._path = path
         self._lock = asyncio.Lock()
         self._lock_fd = lock_fd
+        # Reads on their own read-only connection: under WAL a reader never waits for the writer,
+        # so a command's read does not queue behind a write stuck on another process's lock.
+        self._reader = reader or db
+        self._read_lock = asyncio.Lock() if reader is not None else self._lock
 
     @classmethod
     async def open(cls, path: Path, *, busy_timeout_ms: int = 5000, migrations: list[Migration] | None = None) -> Self:
@@ -95,14 +106,25 @@ class SqliteBackend:
             await db.execute("PRAGMA synchronous = FULL")
             await db.execute("PRAGMA foreign_keys = ON")
             await migrate(db, migrations, path)
+            reader = await aiosqlite.connect(path, isolation_level=None)
         except BaseException:
             await db.close()
             os.close(fd)
             raise
-        return cls(db, fd, path)
+        try:
+            await reader.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            await reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            await reader.close()
+            await db.close()
+            os.close(fd)
+            raise
+        return cls(db, fd, path, reader)
 
     async def close(self) -> None:
-        """Close the connection and release the lock file."""
+        """Close the connections and release the lock file."""
+        if self._reader is not self._db:
+            await self._reader.close()
         await self._db.close()
         if self._lock_fd is not None:
             with contextlib.suppress(OSError):
@@ -142,14 +164,22 @@ class SqliteBackend:
         return int((await self.read("PRAGMA user_version"))[0][0])
 
     async def read(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
-        """The rows of one SELECT."""
-        async with self._lock:
-            return list(await self._db.execute_fetchall(sql, tuple(parameters)))
+        """The rows of one SELECT: committed data only, never waiting for the writer."""
+        if self._reader is self._db:
+            async with self._lock:
+                return list(await self._db.execute_fetchall(sql, tuple(parameters)))
+        return list(await self._reader.execute_fetchall(sql, tuple(parameters)))
 
     async def read_all(self, queries: Iterable[tuple[str, tuple[Any, ...]]]) -> list[list[Any]]:
-        """The rows of several SELECTs with no commit between them."""
-        async with self._lock:
-            return [list(await self._db.execute_fetchall(sql, parameters)) for sql, parameters in queries]
+        """The rows of several SELECTs in one snapshot (no commit between them)."""
+        async with self._read_lock:
+            if self._reader is self._db:
+                return [list(await self._db.execute_fetchall(sql, parameters)) for sql, parameters in queries]
+            await self._reader.execute("BEGIN")
+            try:
+                return [list(await self._reader.execute_fetchall(sql, parameters)) for sql, parameters in queries]
+            finally:
+                await self._reader.execute("COMMIT")
 
     async def run(self, body: Callable[[Tx], Awaitable[T]]) -> T:
         """`body(connection)` inside BEGIN IMMEDIATE … COMMIT; rolled back (and re-raised) if it fails."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from bot.ratings.scores import MAX_SCORE, PRIOR_MEAN, PRIOR_WEIGHT, bayesian_mean, check_score
+from bot.ratings.scores import MAX_SCORE, PRIOR_MEAN, PRIOR_WEIGHT, Keycap, bayesian_mean, check_score
 from bot.store.core import Database, parse_timestamp, timestamp
 from bot.store.dialect import Tx
 
@@ -30,19 +30,25 @@ UPSERT_VOTE = """
         prompt_message_id = excluded.prompt_message_id
 """
 # prompt_reactions.scores is a bit set: bit s set = keycap s (1..10) on the message.
+# prompt_reactions.scores / bare_scores are bit sets (bit s = keycap s, 1..10), one per spelling (0004);
+# SEEN_REMOVED takes the masks to keep (`_kept`), so no statement needs a typed `~?`.
 SEEN_ADDED = """
-    INSERT INTO prompt_reactions (message_id, user_id, scores, updated_at) VALUES (?, ?, 1 << ?, ?)
+    INSERT INTO prompt_reactions (message_id, user_id, scores, bare_scores, updated_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (message_id, user_id) DO UPDATE SET
         scores = prompt_reactions.scores | excluded.scores,
+        bare_scores = prompt_reactions.bare_scores | excluded.bare_scores,
         updated_at = excluded.updated_at
 """
 SEEN_REMOVED = """
-    INSERT INTO prompt_reactions (message_id, user_id, scores, updated_at)
-    SELECT ?, ?, 0, ? WHERE EXISTS (SELECT 1 FROM rating_prompts WHERE message_id = ?)
+    INSERT INTO prompt_reactions (message_id, user_id, scores, bare_scores, updated_at)
+    SELECT ?, ?, 0, 0, ? WHERE EXISTS (SELECT 1 FROM rating_prompts WHERE message_id = ?)
     ON CONFLICT (message_id, user_id) DO UPDATE SET
-        scores = prompt_reactions.scores & ~(1 << ?),
+        scores = prompt_reactions.scores & ?,
+        bare_scores = prompt_reactions.bare_scores & ?,
         updated_at = excluded.updated_at
 """
+_ALL_KEYCAPS = sum(1 << score for score in range(1, MAX_SCORE + 1))
+_STILL_HELD = "SELECT (scores | bare_scores) >> ? & 1 FROM prompt_reactions WHERE message_id = ? AND user_id = ?"
 DELETE_VOTE = "DELETE FROM ratings WHERE guild_id = ? AND drama_id = ? AND user_id = ?"
 _VOTE_COLUMNS = "guild_id, drama_id, user_id, score, updated_at, prompt_message_id"
 _HISTOGRAM = ", ".join(f"s{score}" for score in range(1, MAX_SCORE + 1))
@@ -131,12 +137,15 @@ class VoteStore(Database):
         stamp = timestamp(self._clock())
         statements = [(UPSERT_VOTE, (guild_id, drama_id, user_id, score, stamp, prompt_message_id))]
         if prompt_message_id is not None:
-            statements.append((SEEN_ADDED, (prompt_message_id, user_id, score, stamp)))
+            statements.append((SEEN_ADDED, (prompt_message_id, user_id, *_masks((score, 0)), stamp)))
         await self.write(*statements)
 
-    async def record_reaction(self, guild_id: int, message_id: int, user_id: int, score: int) -> int | None:
+    async def record_reaction(
+        self, guild_id: int, message_id: int, user_id: int, score: int, *, spelling: int = 0
+    ) -> int | None:
         """A keycap added on a message: if it is a rating prompt of this guild, make `score` the
-        member's vote through it and remember the keycap, in one transaction (committed on return).
+        member's vote through it and remember the keycap (in its `spelling`, see
+        `bot.ratings.scores.Keycap`), in one transaction (committed on return).
 
         Returns:
             The superseded score: the member's previous vote when it was cast through this same
@@ -146,42 +155,50 @@ class VoteStore(Database):
             ValueError: a score outside 1..10.
         """
         check_score(score)
-        stamp = timestamp(self._clock())
+        return await self.grouped(
+            _record_reactions, (guild_id, message_id, user_id, score, spelling, timestamp(self._clock()))
+        )
 
-        async def apply(db: Tx) -> int | None:
-            prompt = await db.execute_fetchall(_PROMPT_OF_GUILD, (message_id, guild_id))
-            if not prompt:
-                return None
-            ((drama_id,),) = prompt
-            previous = await db.execute_fetchall(
-                "SELECT score, prompt_message_id FROM ratings WHERE guild_id = ? AND drama_id = ? AND user_id = ?",
-                (guild_id, drama_id, user_id),
-            )
-            await db.execute(UPSERT_VOTE, (guild_id, drama_id, user_id, score, stamp, message_id))
-            await db.execute(SEEN_ADDED, (message_id, user_id, score, stamp))
-            for old_score, via in previous:
-                if old_score != score and via == message_id:
-                    return int(old_score)
-            return None
-
-        return await self.transaction(apply)
-
-    async def withdraw_reaction(self, guild_id: int, message_id: int, user_id: int, score: int) -> bool:
+    async def withdraw_reaction(
+        self,
+        guild_id: int,
+        message_id: int,
+        user_id: int,
+        score: int,
+        *,
+        spelling: int = 0,
+        echo: bool = False,
+        listening_since: dt.datetime | None = None,
+    ) -> bool:
         """A keycap removed from a message: if it is a rating prompt of this guild, forget the keycap
-        and withdraw the member's vote if it is that score cast through that prompt (an older keycap,
-        a `/rate` vote or another prompt's vote changes nothing); one transaction.
+        (that `spelling`) and withdraw the member's vote if it is that score cast through that
+        prompt and no other spelling of it is still held (an older keycap, a `/rate` vote or
+        another prompt's vote changes nothing); one transaction.
 
-        Returns True if a vote was withdrawn. Raises ValueError for a score outside 1..10.
+        `echo`: the bot itself asked Discord to take this keycap off (a superseded one); only the
+        keycap is forgotten, never the vote. `listening_since` (aware): when the bot started
+        listening again; a keycap the store never saw added was added while nobody listened, so
+        it was later than a vote older than that instant and was the vote since: removing it
+        withdraws that vote (whatever its source). Returns True if a vote was withdrawn. Raises
+        ValueError for a score outside 1..10 or a naive `listening_since`.
         """
         check_score(score)
         stamp = timestamp(self._clock())
+        cutoff = None if listening_since is None else timestamp(listening_since)
 
         async def apply(db: Tx) -> bool:
             prompt = await db.execute_fetchall(_PROMPT_OF_GUILD, (message_id, guild_id))
             if not prompt:
                 return False
             ((drama_id,),) = prompt
-            return await _withdraw(db, (guild_id, drama_id, user_id, score, message_id), stamp)
+            was_seen = await _held(db, message_id, user_id, score)
+            await db.execute(SEEN_REMOVED, (message_id, user_id, stamp, message_id, *_kept(_masks((score, spelling)))))
+            if echo or await _held(db, message_id, user_id, score):
+                return False
+            if not was_seen and cutoff is not None:  # added while nobody listened, removed live
+                cursor = await db.execute(DELETE_VOTE + " AND updated_at < ?", (guild_id, drama_id, user_id, cutoff))
+                return cursor.rowcount > 0
+            return await _withdraw(db, (guild_id, drama_id, user_id, score, message_id), stamp, seen=False)
 
         return await self.transaction(apply)
 
@@ -214,6 +231,24 @@ class VoteStore(Database):
             return await _withdraw(db, (guild_id, drama_id, user_id, score, prompt_message_id), stamp)
 
         return await self.transaction(apply)
+
+    async def superseded_keycaps(self, guild_id: int, message_id: int, user_id: int, score: int) -> list[Keycap]:
+        """The member's keycaps of `score` on a prompt that the bot may take off now: every spelling
+        they hold (as last seen), if their vote for the prompt's drama was cast through this prompt
+        with another score; else [] (the keycap is their vote again, the vote came from elsewhere,
+        or the message is no prompt). Read before each removal attempt, so a late one never takes
+        off the keycap a member went back to."""
+        rows = await self.read(
+            "SELECT s.scores, s.bare_scores FROM rating_prompts p"
+            " JOIN ratings r ON r.guild_id = p.guild_id AND r.drama_id = p.drama_id AND r.user_id = ?"
+            " JOIN prompt_reactions s ON s.message_id = p.message_id AND s.user_id = ?"
+            " WHERE p.message_id = ? AND p.guild_id = ? AND r.prompt_message_id = p.message_id AND r.score != ?",
+            (user_id, user_id, message_id, guild_id, score),
+        )
+        if not rows:
+            return []
+        ((scores, bare),) = rows
+        return [(score, spelling) for spelling, mask in enumerate((scores, bare)) if mask >> score & 1]
 
     async def member_vote(self, guild_id: int, drama_id: str, user_id: int) -> Vote | None:
         """The member's current vote for the drama in the guild, or None."""
@@ -302,11 +337,76 @@ class VoteStore(Database):
         ]
 
 
-async def _withdraw(db: Tx, vote: tuple[Any, ...], stamp: str) -> bool:
-    """Delete the vote (guild, drama, user) if its score and prompt match (None: any); forget the keycap."""
+async def _record_reactions(db: Tx, reactions: list[tuple[Any, ...]]) -> list[int | None]:
+    """`record_reaction` for a burst, in one go: (guild, message, user, score, spelling, stamp)
+    each, in arrival order; one result per reaction, as if applied one by one. A handful of
+    statements per burst instead of four per reaction."""
+    messages = sorted({message_id for _, message_id, *_ in reactions})
+    marks = ", ".join("?" * len(messages))
+    prompts = {
+        (message_id, guild_id): drama_id
+        for message_id, guild_id, drama_id in await db.execute_fetchall(
+            f"SELECT message_id, guild_id, drama_id FROM rating_prompts WHERE message_id IN ({marks})", messages
+        )
+    }
+    members: dict[tuple[int, str], set[int]] = {}
+    for guild_id, message_id, user_id, *_ in reactions:
+        if (message_id, guild_id) in prompts:
+            members.setdefault((guild_id, prompts[(message_id, guild_id)]), set()).add(user_id)
+    votes: dict[tuple[int, str, int], tuple[int, int | None]] = {}
+    for (guild_id, drama_id), users in members.items():
+        for chunk in _chunks(sorted(users), 500):
+            rows = await db.execute_fetchall(
+                "SELECT user_id, score, prompt_message_id FROM ratings WHERE guild_id = ? AND drama_id = ?"
+                f" AND user_id IN ({', '.join('?' * len(chunk))})",
+                (guild_id, drama_id, *chunk),
+            )
+            votes.update({(guild_id, drama_id, u): (score, via) for u, score, via in rows})
+    results: list[int | None] = []
+    upserts, seen = [], []
+    for guild_id, message_id, user_id, score, spelling, stamp in reactions:
+        drama_id = prompts.get((message_id, guild_id))
+        if drama_id is None:
+            results.append(None)
+            continue
+        old_score, via = votes.get((guild_id, drama_id, user_id), (None, None))
+        results.append(old_score if old_score != score and via == message_id else None)
+        votes[(guild_id, drama_id, user_id)] = (score, message_id)
+        upserts.append((guild_id, drama_id, user_id, score, stamp, message_id))
+        seen.append((message_id, user_id, *_masks((score, spelling)), stamp))
+    await db.executemany(UPSERT_VOTE, upserts)
+    await db.executemany(SEEN_ADDED, seen)
+    return results
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+async def _held(db: Tx, message_id: int, user_id: int, score: int) -> bool:
+    """Whether the store last saw the member hold keycap `score` (either spelling) on the prompt."""
+    rows = await db.execute_fetchall(_STILL_HELD, (score, message_id, user_id))
+    return bool(rows and rows[0][0])
+
+
+def _kept(masks: tuple[int, int]) -> tuple[int, int]:
+    """The bits to keep when the keycaps in `masks` (scores, bare_scores) go."""
+    return tuple(_ALL_KEYCAPS & ~mask for mask in masks)  # type: ignore[return-value]
+
+
+def _masks(key: Keycap) -> tuple[int, int]:
+    """(scores, bare_scores) bits of one keycap, for SEEN_ADDED / SEEN_REMOVED."""
+    score, spelling = key
+    return (0, 1 << score) if spelling else (1 << score, 0)
+
+
+async def _withdraw(db: Tx, vote: tuple[Any, ...], stamp: str, *, seen: bool = True) -> bool:
+    """Delete the vote (guild, drama, user) if its score and prompt match (None: any); with `seen`,
+    forget the keycap (both spellings) too."""
     guild_id, drama_id, user_id, score, prompt_message_id = vote
-    if prompt_message_id is not None:
-        await db.execute(SEEN_REMOVED, (prompt_message_id, user_id, stamp, prompt_message_id, score))
+    if prompt_message_id is not None and seen:
+        both = _kept((1 << score, 1 << score))
+        await db.execute(SEEN_REMOVED, (prompt_message_id, user_id, stamp, prompt_message_id, *both))
     sql, parameters = DELETE_VOTE, [guild_id, drama_id, user_id]
     # Conditions only for what is given: PostgreSQL cannot type a bare `? IS NULL`.
     if score is not None:

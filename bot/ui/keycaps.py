@@ -3,13 +3,14 @@ which, and taking off the ones that no longer count (which needs Manage Messages
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+import sys
 from typing import Any
 
 import discord
 
-from bot.ratings.scores import RATING_EMOJI, emoji_for_score, score_for_emoji
+from bot.ratings.scores import RATING_EMOJI, keycap_name, score_for_emoji
 from bot.ui.messages import NO_REACTIONS, keycaps_missing
 from bot.ui.replies import tell
 
@@ -36,42 +37,124 @@ async def add_keycaps(interaction: discord.Interaction, message: Any) -> None:
 async def read_keycaps(message: discord.Message) -> dict[str, list[int]]:
     """Who holds each rating keycap on `message`: emoji as Discord spells it → user ids, bots left out.
 
+    Every list is complete: it pages (100 users at a time) until Discord returns an empty page.
+    discord.py's `limit=None` would stop at `reaction.count` from the message fetched before, so
+    members who react meanwhile (with lower ids) would push others off the end of the read.
+
     Raises:
         discord.HTTPException: Discord refused to list the users.
     """
     reactions: dict[str, list[int]] = {}
     for reaction in message.reactions:
         if isinstance(reaction.emoji, str) and score_for_emoji(reaction.emoji) is not None:
-            # reaction.users() pages through Discord 100 users at a time.
-            reactions[reaction.emoji] = [u.id async for u in reaction.users(limit=None) if not u.bot]
+            reactions[reaction.emoji] = [u.id async for u in reaction.users(limit=sys.maxsize) if not u.bot]
     return reactions
 
 
-async def remove_keycap(client: discord.Client, payload: discord.RawReactionActionEvent, score: int) -> None:
-    """Take the reacting member's keycap for `score` off the message of `payload`; without Manage
-    Messages it stays (logged), and the vote still counts."""
-    channel = client.get_partial_messageable(payload.channel_id, guild_id=payload.guild_id)
-    message, message_id, user_id = channel.get_partial_message(payload.message_id), payload.message_id, payload.user_id
-    try:
-        await message.remove_reaction(emoji_for_score(score), discord.Object(id=user_id))
-    except discord.HTTPException as exc:
-        log.debug("left the superseded reaction on %s (%s)", message_id, exc)
+class KeycapTidy:
+    """Takes superseded keycaps off rating prompts (needs Manage Messages), never a member's current one.
 
-
-async def keep_only(message: Any, reactions: Mapping[str, list[int]], votes: Mapping[int, int]) -> None:
-    """Take off every keycap of each member in `votes` but the one that is their vote (user id → score).
-
-    Stops at the first refusal: without Manage Messages the votes are right and the reactions stay.
+    Before every attempt it asks the store which spellings of the keycap are still superseded
+    (`Storage.superseded_keycaps`); a member who adds the keycap again cancels a pending removal,
+    including discord.py's own retry after a 5xx or a 429, which would otherwise land late. Each
+    attempt is bounded (`ATTEMPT_SECONDS`, doubling) and retried here after a fresh check. The
+    removals it sent are remembered until their echo (REACTION_REMOVE for the member) arrives, so
+    the listener can tell the bot's tidy from a member withdrawing (`is_echo`).
     """
-    emoji_for = {score_for_emoji(e): e for e in reactions}
-    for user_id, vote in votes.items():
-        held = sorted(score_for_emoji(e) for e, users in reactions.items() if user_id in users)
-        for score in held:
-            if score == vote:
-                continue
-            try:
-                await message.remove_reaction(emoji_for[score], discord.Object(id=user_id))
-            except discord.Forbidden:
+
+    ATTEMPTS = 5
+    ATTEMPT_SECONDS = 1.0
+    ECHO_SECONDS = 10.0
+    LATE_ECHO_SECONDS = 2.0
+    FORBIDDEN_SECONDS = 600.0
+
+    def __init__(self, client: discord.Client, storage: Any) -> None:
+        self.client = client
+        self.storage = storage
+        self._tasks: dict[tuple[int, int, int], asyncio.Task[None]] = {}
+        self._asked: dict[tuple[int, int, str], float] = {}
+        self._forbidden: dict[int, float] = {}
+
+    def remove(self, guild_id: int, channel_id: int, message_id: int, user_id: int, score: int) -> asyncio.Task[None]:
+        """Start (or join) the removal of the member's keycap `score` from the message; the task never raises."""
+        key = (message_id, user_id, score)
+        task = self._tasks.get(key)
+        if task is None or task.done():
+            task = asyncio.create_task(self._run(guild_id, channel_id, key), name="ramen-keycap-tidy")
+            self._tasks[key] = task
+            task.add_done_callback(lambda done: self._tasks.pop(key, None) if self._tasks.get(key) is done else None)
+        return task
+
+    def added(self, message_id: int, user_id: int, score: int) -> None:
+        """The member added keycap `score` again: a pending removal of it is stale, cancel it.
+
+        A finished removal's echo came before this event (the gateway keeps their order), so no
+        echo of it is waited for any more; a cancelled one may still be in flight (see `_run`).
+        """
+        task = self._tasks.pop((message_id, user_id, score), None)
+        if task is not None and not task.done():
+            task.cancel()
+            return
+        for spelling in (0, 1):
+            self._asked.pop((message_id, user_id, keycap_name((score, spelling))), None)
+
+    def is_echo(self, message_id: int, user_id: int, name: str) -> bool:
+        """Whether a removed reaction is the echo of a removal the bot asked for (consumes it)."""
+        now = asyncio.get_running_loop().time()
+        self._asked = {k: until for k, until in self._asked.items() if until > now}
+        return self._asked.pop((message_id, user_id, name), None) is not None
+
+    async def close(self) -> None:
+        """Cancel the pending removals and wait for them."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+
+    async def _attempt(self, message: Any, asked: tuple[int, int, str], within: float) -> None:
+        """One bounded DELETE of a member's reaction, remembered until its echo arrives.
+
+        Done: the echo follows within moments. Refused: none will come. Cancelled or timed out:
+        maybe sent, maybe not, so an echo is expected for a little while, unless one already came.
+        """
+        loop = asyncio.get_running_loop()
+        self._asked[asked] = loop.time() + self.ECHO_SECONDS
+        try:
+            await asyncio.wait_for(message.remove_reaction(asked[2], discord.Object(id=asked[1])), within)
+        except discord.HTTPException:
+            self._asked.pop(asked, None)
+            raise
+        except (asyncio.CancelledError, TimeoutError):
+            if asked in self._asked:
+                self._asked[asked] = loop.time() + self.LATE_ECHO_SECONDS
+            raise
+        if asked in self._asked:
+            self._asked[asked] = loop.time() + self.LATE_ECHO_SECONDS
+
+    async def _run(self, guild_id: int, channel_id: int, key: tuple[int, int, int]) -> None:
+        message_id, user_id, score = key
+        loop = asyncio.get_running_loop()
+        channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
+        message = channel.get_partial_message(message_id)
+        timeout = self.ATTEMPT_SECONDS
+        for _ in range(self.ATTEMPTS):
+            if self._forbidden.get(channel_id, 0.0) > loop.time():
                 return
-            except discord.HTTPException as exc:
-                log.debug("left a superseded reaction on %s (%s)", message.id, exc)
+            try:
+                spellings = await self.storage.superseded_keycaps(guild_id, message_id, user_id, score)
+                for spelling in spellings:
+                    name = keycap_name(spelling)
+                    await self._attempt(message, (message_id, user_id, name), timeout)
+                return
+            except discord.Forbidden:
+                log.info("no Manage Messages in channel %s: superseded keycaps stay (votes still count)", channel_id)
+                self._forbidden[channel_id] = loop.time() + self.FORBIDDEN_SECONDS
+                return
+            except (discord.HTTPException, TimeoutError) as exc:
+                log.debug("keycap removal on %s for %s not done yet (%r); checking again", message_id, user_id, exc)
+            except Exception:
+                log.exception("removing a superseded keycap on %s failed", message_id)
+                return
+            await asyncio.sleep(timeout)
+            timeout *= 2

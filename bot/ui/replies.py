@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import MutableMapping
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from collections.abc import Awaitable, MutableMapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import discord
 
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
+
+DEFER_AFTER = 1.5
+"""Seconds a command waits on storage before deferring: Discord wants an answer within 3 s."""
+
+T = TypeVar("T")
 
 
 class RamenClient(Protocol):
@@ -60,6 +66,21 @@ async def respond(
         return None
     callback = await interaction.response.send_message(**kwargs)
     return getattr(callback, "resource", None)
+
+
+async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False) -> T:
+    """Await `work` (a storage call), deferring the interaction first if it takes longer than
+    `DEFER_AFTER` seconds, so Discord has its answer within 3 s whatever storage does; the reply
+    (`respond`) then fills the deferred message. `ephemeral` must match that reply's.
+
+    Returns what `work` returns; raises what it raises (after deferring, the error path answers
+    with a follow-up).
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+    if not done and not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    return await task
 
 
 async def tell(interaction: discord.Interaction, text: str) -> None:

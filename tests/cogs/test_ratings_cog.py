@@ -109,7 +109,7 @@ async def test_reaction_sequence_counts_exactly(cog, fake_bot, storage, prompts)
     assert fake_bot.messages[500].removed == [("8️⃣", ALICE)]  # her superseded reaction tidied
     await prompts.on_raw_reaction_remove(payload(500, "8️⃣", ALICE, add=False))  # removing the old one: no change
     assert await score(storage) == (8.0, 2)
-    await prompts.on_raw_reaction_remove(payload(500, "6️⃣", BOB, add=False))  # removing bob's current vote
+    await prompts.on_raw_reaction_remove(payload(500, "6⃣", BOB, add=False))  # removing bob's current vote
     assert await score(storage) == (10.0, 1)  # only alice's 10 is left
     await prompts.on_raw_reaction_add(payload(500, "3️⃣", BOT_ID))  # the bot itself: ignored
     await prompts.on_raw_reaction_add(payload(500, "3️⃣", OTHER_BOT, member_bot=True))  # another bot: ignored
@@ -144,6 +144,7 @@ async def test_reconciliation_after_downtime(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
     await prompts.on_raw_reaction_add(payload(500, "8️⃣", ALICE))
     await prompts.on_raw_reaction_add(payload(500, "5️⃣", BOB))
+    await prompts.on_disconnect()
     # While the bot was down: bob withdrew his 5, carol reacted 9, another bot reacted 1.
     fake_bot.messages[500].reactions = [
         FakeReaction("8️⃣", [BOT_ID, ALICE]),
@@ -240,6 +241,7 @@ async def test_vote_survives_closing_and_reopening_the_file(tmp_path, catalog, f
 async def test_reconciliation_tidies_keycaps_that_no_longer_count(cog, fake_bot, storage, prompts):
     await post_prompt(cog, fake_bot)
     await prompts.on_raw_reaction_add(payload(500, "9️⃣", ALICE))
+    await prompts.on_disconnect()
     # While the bot was down: alice added 10 (her 9 stays), bob added 4 and 6.
     fake_bot.messages[500].reactions = [
         FakeReaction("9️⃣", [BOT_ID, ALICE]),

@@ -7,10 +7,8 @@ keycap that is their current vote withdraws it; removing an older one changes no
 event after a (re)connect wins over what reconciliation infers; a keycap with and without
 U+FE0F is one keycap; an acknowledged vote is committed and survives a stop.
 
-The scenarios fail on the code of the day the issue was filed; each failing one is marked
-`xfail(strict=True, raises=AssertionError)`, so the suite stays green, a fix that makes one pass
-turns the suite red until its mark is removed, and a broken set-up (a RuntimeError or a timeout)
-is never mistaken for the known failure.
+Every scenario failed on the code of the day the issue was filed; each was marked
+`xfail(strict=True)` until its fix landed, and all of them now pass unmarked.
 
 Members are created in order, so their ids grow in that order: `early*` have lower ids than
 `hold*`, which is what scenario 1 needs (late reactors with lower ids push holders with higher
@@ -47,11 +45,6 @@ NAMED = ["bob", "carol", "dave", "erin", "frank", "gina", "hana", "ivan", "june"
 STOPPERS = [f"stop{i:02d}" for i in range(40)]  # react while the bot is being stopped
 SETTLE = 1.0  # seconds for the bot to finish what a read started (its store writes take milliseconds)
 AWAY_LOG = "changed while the bot was away"
-
-
-def issue(text: str):
-    """The mark of a scenario that fails on today's code; the fixer removes it."""
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"issue #11: {text}")
 
 
 @pytest.fixture(scope="module")
@@ -162,10 +155,6 @@ def hold_write_lock(db) -> sqlite3.Connection:
 # ------------------------------------------------------------------------------ 1. read while members react
 
 
-@issue(
-    "reconciliation reads reaction.users(limit=None), which stops at the count of the message fetched "
-    "before; members who react meanwhile push holders off the end and those are withdrawn"
-)
 @pytest.mark.parametrize(
     ("how", "late", "drama"), [("resume", EARLY[:10], "goblin"), ("restart", EARLY[10:], "healer")]
 )
@@ -209,10 +198,6 @@ async def test_members_reacting_while_the_bot_reads_a_prompt_keep_every_vote(
 # ------------------------------------------------------------------------------ 2. live votes right after a restart
 
 
-@issue(
-    "reconciliation's cut-off is when its REST read starts, so live votes between READY and the read count "
-    "as older than keycaps added while the bot was down"
-)
 async def test_live_votes_after_a_restart_beat_keycaps_added_while_it_was_down(fake_discord, live_bot, bot_db):
     fake, bot, drama = fake_discord, live_bot, "signal"
     prompt = await post_prompt(fake, drama)
@@ -241,10 +226,6 @@ async def test_live_votes_after_a_restart_beat_keycaps_added_while_it_was_down(f
 # ------------------------------------------------------------------------------ 3. a late tidy
 
 
-@issue(
-    "a DELETE of a superseded keycap that is retried late removes the keycap the member went back to, "
-    "and its echo withdraws the vote"
-)
 async def test_a_late_keycap_removal_spares_the_keycap_the_member_went_back_to(fake_discord, live_bot, bot_db):
     fake, drama = fake_discord, "kingdom"
     prompt = await post_prompt(fake, drama)
@@ -270,10 +251,6 @@ async def test_a_late_keycap_removal_spares_the_keycap_the_member_went_back_to(f
 # ------------------------------------------------------------------------------ 4. one keycap, one prompt
 
 
-@issue(
-    "tidy removes the U+FE0F spelling of a keycap whatever the member holds, and a removed spelling "
-    "withdraws the vote though the member still holds the other"
-)
 async def test_both_spellings_of_a_keycap_are_one_keycap(fake_discord, live_bot, bot_db):
     fake, drama = fake_discord, "stranger"
     prompt = await post_prompt(fake, drama)
@@ -293,10 +270,6 @@ async def test_both_spellings_of_a_keycap_are_one_keycap(fake_discord, live_bot,
     assert held_scores(fake, prompt, erin) == {7}, "erin's superseded 5⃣ should be taken off, whatever its spelling"
 
 
-@issue(
-    "reconciliation's tidy keeps the keycap equal to the vote's score even when that vote came from "
-    "another prompt, and removes the member's latest keycap on this one"
-)
 async def test_tidy_never_removes_the_latest_keycap_on_a_prompt_for_a_vote_from_another(fake_discord, live_bot, bot_db):
     fake, bot, drama = fake_discord, live_bot, "navillera"
     prompt_a = await post_prompt(fake, drama)
@@ -329,10 +302,6 @@ async def test_tidy_never_removes_the_latest_keycap_on_a_prompt_for_a_vote_from_
 # ------------------------------------------------------------------------------ 5. storage locked past 3 s
 
 
-@issue(
-    "no command defers: /rate score:, /drama, /ratings, /myratings and /recommend await storage before "
-    "their first response"
-)
 async def test_every_command_answers_in_time_while_storage_is_locked(fake_discord, live_bot, bot_db):
     fake, drama = fake_discord, "taxi-driver"
     violations_before = len(fake.violations)
@@ -379,12 +348,7 @@ async def test_every_command_answers_in_time_while_storage_is_locked(fake_discor
 @pytest.mark.parametrize(
     ("sig", "members", "drama"),
     [
-        pytest.param(
-            signal.SIGTERM,
-            STOPPERS[:20],
-            "sweet-home",
-            marks=issue("SIGTERM ends the process without draining the write queue or closing the database"),
-        ),
+        (signal.SIGTERM, STOPPERS[:20], "sweet-home"),
         (signal.SIGINT, STOPPERS[20:], "start-up"),
     ],
 )

@@ -23,39 +23,7 @@ pytestmark = [requires_fake, pytest.mark.slow]
 REACTIONS, MEMBERS, RATE, SEED = 420, 68, 400.0, 11
 
 
-@pytest.mark.parametrize(
-    "mode",
-    [
-        "none",
-        pytest.param(
-            "kill",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="issue #11: after a restart, live votes before reconciliation's read lose to keycaps added "
-                "while the bot was down (cogs/ratings.py reconcile_prompt: read_started_at cut-off)",
-            ),
-        ),
-        pytest.param(
-            "resume",
-            marks=pytest.mark.xfail(
-                strict=False,
-                raises=AssertionError,
-                reason="issue #11: members reacting while reconciliation reads a prompt after the RESUME push holders "
-                "with higher ids off the end of reaction.users(limit=None) (timing-dependent, so not strict)",
-            ),
-        ),
-        pytest.param(
-            "faults",
-            marks=pytest.mark.xfail(
-                strict=False,
-                raises=AssertionError,
-                reason="issue #11: a keycap DELETE retried late removes the keycap a member went back to, and its "
-                "echo withdraws the vote (timing-dependent in a burst, so not strict)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("mode", ["none", "kill", "resume", "faults"])
 async def test_load_run_loses_and_corrupts_no_vote(mode, tmp_path):
     result = await run_mode(mode, reactions=REACTIONS, members=MEMBERS, rate=RATE, seed=SEED, workdir=tmp_path)
     assert result.sent == REACTIONS and result.members > 200

@@ -293,27 +293,55 @@ async def test_storage_reconcile_one_prompt_leaves_other_guilds_alone(storage: S
     assert (await storage.member_vote(OTHER_GUILD, RUN_ON, 11)).score == 9
 
 
-async def test_storage_reconcile_leaves_members_changed_live_during_the_read(target: Path | str):
+async def test_storage_reconcile_leaves_members_who_acted_live_since_the_bot_listened_again(target: Path | str):
     clock = FakeClock()
     async with await Storage.open(target, clock=clock) as storage:
         prompt = await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
         await react(storage, 1, "8️⃣", 11)  # alice 8, seen live before the restart
-        read_started_at = clock()  # the cog starts paging through the reactions…
-        # …and while it reads, live events keep coming: dave votes 7, alice withdraws her 8,
-        # erin removes a 4 she had added while the bot was down.
+        await react(storage, 1, "6️⃣", 17)  # frank 6, seen live before the restart
+        listening_since = clock()  # the bot is listening again (restart or reconnect)…
+        # …and before (or while) it reads the prompt, live events come: dave votes 7, alice
+        # withdraws her 8, erin removes a 4 she had added while the bot was down, frank uses /rate 9.
         await react(storage, 1, "7️⃣", 14)
         await unreact(storage, 1, "8️⃣", 11)
         await unreact(storage, 1, "4️⃣", 15)
-        # The pages it read predate those events; carol's 2 came while the bot was down.
-        read = {11: {8}, 15: {4}, 16: {2}}
-        result = await storage.reconcile_prompt(prompt, read, read_started_at=read_started_at)
+        await storage.record_vote(GUILD, RUN_ON, 17, 9)
+        # The pages it read predate those events; carol's 2 came while the bot was down, and
+        # frank had added 3 while it was down.
+        read = {11: {8}, 15: {4}, 16: {2}, 17: {6, 3}}
+        result = await storage.reconcile_prompt(prompt, read, listening_since=listening_since)
         assert result == ReconcileResult(added=1)  # only carol
-        votes = {u: await storage.member_vote(GUILD, RUN_ON, u) for u in (11, 14, 15, 16)}
+        votes = {u: await storage.member_vote(GUILD, RUN_ON, u) for u in (11, 14, 15, 16, 17)}
         assert votes[11] is None and votes[15] is None
-        assert (votes[14].score, votes[16].score) == (7, 2)
+        assert (votes[14].score, votes[16].score, votes[17].score) == (7, 2, 9)  # frank's live /rate 9 wins
         # The next reconcile, with a fresh read, agrees with everything: nothing to do.
-        fresh = {14: {7}, 16: {2}}
-        assert await storage.reconcile_prompt(prompt, fresh, read_started_at=clock()) == ReconcileResult()
+        fresh = {14: {7}, 16: {2}, 17: {6, 3}}
+        assert await storage.reconcile_prompt(prompt, fresh, listening_since=clock()) == ReconcileResult()
+
+
+async def test_storage_both_spellings_of_a_keycap_are_one_keycap(storage: Storage):
+    await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
+    assert await storage.record_reaction(GUILD, 1, 11, 8, spelling=1) is None  # frank 8⃣
+    assert await storage.record_reaction(GUILD, 1, 11, 8) is None  # and 8️⃣: still 8, nothing superseded
+    assert await storage.withdraw_reaction(GUILD, 1, 11, 8, spelling=1) is False  # 8⃣ off; 8️⃣ still on
+    assert (await storage.member_vote(GUILD, RUN_ON, 11)).score == 8
+    assert await storage.withdraw_reaction(GUILD, 1, 11, 8) is True  # the last spelling off: withdrawn
+    # erin: 5⃣, then 7️⃣: the superseded 5 is held in the bare spelling only.
+    await storage.record_reaction(GUILD, 1, 12, 5, spelling=1)
+    assert await storage.record_reaction(GUILD, 1, 12, 7) == 5
+    assert await storage.superseded_keycaps(GUILD, 1, 12, 5) == [(5, 1)]
+    assert await storage.superseded_keycaps(GUILD, 1, 12, 7) == []  # her vote
+
+
+async def test_storage_echo_of_the_bots_own_removal_never_withdraws(storage: Storage):
+    await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
+    await storage.record_reaction(GUILD, 1, 11, 3)
+    assert await storage.record_reaction(GUILD, 1, 11, 7) == 3
+    await storage.record_reaction(GUILD, 1, 11, 3)  # dave went back to 3 before the bot's removal landed
+    assert await storage.superseded_keycaps(GUILD, 1, 11, 3) == []  # a late removal re-checks: not any more
+    assert await storage.withdraw_reaction(GUILD, 1, 11, 3, echo=True) is False  # it landed anyway: vote stays
+    assert (await storage.member_vote(GUILD, RUN_ON, 11)).score == 3
+    assert await storage.seen_keycaps(1) == {11: frozenset({7})}
 
 
 async def test_storage_reconcile_rejects_bad_scores(storage: Storage):
