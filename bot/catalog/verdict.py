@@ -54,6 +54,16 @@ def answer(drama: Drama, looking_for: str) -> Answer:
     return _from_terms(drama, looking_for, SIGNALS[looking_for])
 
 
+def profile(drama: Drama) -> dict[Fit, list[str]]:
+    """Every `LOOKING_FOR` interest of `drama`, grouped by its answer: {Fit: [interest, …]}, in
+    `LOOKING_FOR` order; every Fit is a key (possibly with an empty list). For /shouldiwatch without
+    `looking_for` on an entry that has no audience text of its own."""
+    grouped: dict[Fit, list[str]] = {fit: [] for fit in Fit}
+    for interest in LOOKING_FOR:
+        grouped[answer(drama, interest).fit].append(interest)
+    return grouped
+
+
 def _short_watch(drama: Drama) -> Answer:
     if drama.episodes is None:
         return Answer(SHORT_WATCH, Fit.UNKNOWN, "The catalog does not know its episode count yet.")
@@ -98,10 +108,8 @@ def _from_terms(drama: Drama, looking_for: str, signals: Signals) -> Answer:
     if elsewhere and not open_:
         return says(Fit.NO, f"Its genres and tags point elsewhere ({_list(elsewhere)}), not to {label}.", elsewhere)
     if open_:
-        return says(
-            Fit.UNKNOWN, f"Can't tell yet: it has {_list(open_)}, but nothing says whether it is {label}.", open_
-        )
-    return Answer(looking_for, Fit.UNKNOWN, f"Can't tell yet: nothing in its genres or tags speaks to {label}.")
+        return says(Fit.UNKNOWN, f"It has {_list(open_)}, but nothing says whether it is {label}.", open_)
+    return Answer(looking_for, Fit.UNKNOWN, f"Nothing in its genres or tags speaks to {label} either way.")
 
 
 def _torn(for_: list[str], against: list[str]) -> str:

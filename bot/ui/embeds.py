@@ -17,7 +17,7 @@ from typing import Protocol
 import discord
 
 from bot.catalog.model import Character, Drama, Fit
-from bot.catalog.verdict import Answer
+from bot.catalog.verdict import Answer, profile
 from bot.catalog.vocabulary import LOOKING_FOR
 from bot.ratings.scores import BOWL, MAX_SCORE, one_decimal
 from bot.ui import limits
@@ -345,11 +345,23 @@ def verdict_embed(drama: Drama, answer: Answer | None = None) -> discord.Embed:
         draft.add_field("Watch it if you like", [concat(md("• "), plain(t, 300)) for t in audience.for_])
         draft.add_field("Skip it if you want", [concat(md("• "), plain(t, 300)) for t in audience.not_for])
     elif answer is None:
-        draft.describe(md("Not reviewed yet: pick a `looking_for` option for an answer from its genres and tags."))
+        _profile_fields(draft, drama)
     draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
     if drama.episodes:
         draft.add_field("Episodes", [md(str(drama.episodes))], inline=True)
     return draft.build()
+
+
+def _profile_fields(draft: EmbedDraft, drama: Drama) -> None:
+    """For an entry without audience text: who it is likely for and not for, from its genres, tags
+    and episodes (`bot.catalog.verdict.profile`)."""
+    grouped = profile(drama)
+    draft.describe(md("Not reviewed yet. From its genres, tags and episodes (pick `looking_for` for the reasons):"))
+    for fit, name in ((Fit.YES, "Likely for"), (Fit.NO, "Probably not for")):
+        if grouped[fit]:
+            draft.add_field(name, [md(", ".join(LOOKING_FOR[i].lower() for i in grouped[fit]))])
+    if not grouped[Fit.YES] and not grouped[Fit.NO]:
+        draft.describe(md("Its genres and tags do not say clearly who it is for yet."))
 
 
 # --------------------------------------------------------------------------- /spoilers

@@ -249,3 +249,26 @@ def test_facts_only_streaming_release_reads_released_and_names_its_score_source(
     on_air = {f.name: f.value for f in drama_embed(replace(row, network=("tvN",))).fields}
     assert on_air["Aired"] == "from Sep 17, 2021"
     assert (on_air["Network"], on_air["Where to watch"]) == ("tvN", "Netflix")
+
+
+def test_rendering_the_four_verdict_answers():
+    from bot.catalog.verdict import Answer
+
+    drama = Drama(id="x", title="X", genres=("Comedy", "Romance"), episodes=16)
+    for fit, label in ((Fit.YES, "✅ Yes"), (Fit.MAYBE, "🤔 Maybe"), (Fit.NO, "🙅 Probably not"),
+                       (Fit.UNKNOWN, "🤷 Can't tell yet")):  # fmt: skip
+        embed = verdict_embed(drama, Answer("tearjerker", fit, "Because."))
+        assert embed.description.startswith(f"**Looking for a good cry? {label}.** Because.")
+    live = verdict_embed(drama, answer(drama, "tearjerker"))
+    assert live.description == (
+        "**Looking for a good cry? 🤷 Can't tell yet.** Nothing in its genres or tags speaks to a good cry either way."
+    )
+
+
+def test_rendering_shouldiwatch_without_looking_for_on_a_facts_only_entry():
+    drama = Drama(id="x", title="X", genres=("Action", "Youth"), tags=("Bromance",), episodes=8)
+    embed = verdict_embed(drama)
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Likely for"] == "action, a short watch"
+    # Bromance and Action say "not romance"; Youth says "not thrills"; nothing speaks to humor either way.
+    assert fields["Probably not for"] == "slow-burn romance, suspense and thrills"
