@@ -5,6 +5,7 @@
     python -m bot auto            `run` when a token is set, else `console` (the README's main job)
     python -m bot import-review PATH [--out FILE] [--force]   draft a catalog entry from a full review
     python -m bot catalog import-csv PATH                      check a K-drama CSV and report what would load
+                                                               (exit 1 when rows were skipped)
 
 Settings are read once here (`.env` first, via python-dotenv); then Settings → Catalog, Storage,
 Recommender are built once and passed down on the bot object (`bot.client.RamenBot`) or to the

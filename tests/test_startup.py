@@ -236,9 +236,12 @@ def test_token_pasted_with_bot_prefix_gets_a_hint() -> None:
 
 
 def test_settings_repr_hides_the_token() -> None:
-    settings = Settings.from_env({"DISCORD_TOKEN": "MTIz.secret-token.value"})
+    settings = Settings.from_env(
+        {"DISCORD_TOKEN": "MTIz.secret-token.value", "DATABASE_URL": "postgresql://ramen:hunter2@db.example/ramen"}
+    )
     assert settings.discord_token == "MTIz.secret-token.value"
     assert "secret-token" not in repr(settings) and "secret-token" not in str(settings)
+    assert "hunter2" not in repr(settings)  # the database URL may hold a password
 
 
 # --------------------------------------------------------------------------- CSV tools
