@@ -125,54 +125,71 @@ class Catalog:
         return [(label, drama_id) for label, drama_id, _ in self.ranked(query, limit=limit, cutoff=cutoff)]
 
     def ranked(self, query: str, *, limit: int = 25, cutoff: float = 0) -> list[tuple[str, str, float]]:
-        """Like `search()`, with each match's score: 0-100 (rapidfuzz), above 100 for a prefix match.
+        """Like `search()`, with each match's score, 0-100 (`_score`, from rapidfuzz scorers).
 
-        Cost per query: a prefix lookup (bisect), `fuzz.ratio` over every name (catches typos like
-        "rnu on"), and the slower word-set and partial scorers only over names that share a word
-        (or, for the last word typed, a word prefix) with the query.
+        The names scored are candidates: names the query is a prefix of (spacing-insensitive, by
+        bisect), the closest names by `fuzz.ratio` over every name (typos like "rnu on"), and names
+        sharing the most words with the query (the last word may be a prefix). Each is then scored
+        by `_score`, so neither a short title whose words are all in the query nor a mere prefix
+        match outranks the show meant; ties go to prefix matches, then to shorter names. Measured
+        against brute-force `extractOne(WRatio)` in bench/bench_autocomplete.py.
         """
         key = normalize(query)
         tight = compact(key)
         if not key:  # nothing typed: the reviewed shows, then A to Z (none when a minimum score is asked)
             return [] if cutoff > 0 else [(self._label(d.title, d), d.id, 0.0) for d in self._alphabetical[:limit]]
-        scores: dict[int, float] = {}
+        prefix: set[int] = set()
         start = bisect.bisect_left(self._sorted_keys, (tight, -1))
         for name_key, index in self._sorted_keys[start:]:  # spacing-insensitive prefix ("hoteldel", "런 온")
-            if not name_key.startswith(tight) or len(scores) >= limit * 2:
+            if not name_key.startswith(tight) or len(prefix) >= limit * 2:
                 break
-            scores[index] = 100.0 + len(tight) / len(name_key)
-        if len(scores) < limit * 2:
-            self._fuzzy(key, scores, limit, cutoff)
-        ranked_hits = sorted(scores.items(), key=lambda kv: (-kv[1], len(self._choice_keys[kv[0]]), kv[0]))
+            prefix.add(index)
+        candidates = dict.fromkeys(sorted(prefix))
+        # The cutoff lets rapidfuzz skip most names by their length alone.
+        close = process.extract(
+            key, self._choice_keys, scorer=fuzz.ratio, processor=None, limit=limit * 2, score_cutoff=max(cutoff, 50)
+        )
+        for _, _, index in close:
+            candidates.setdefault(index)
+        for index in self._word_candidates(key):
+            candidates.setdefault(index)
+        indices = list(candidates)
+        scores = self._score(key, indices)
+        ranked_hits = sorted(
+            ((i, score) for i, score in zip(indices, scores, strict=True) if score >= cutoff),
+            key=lambda kv: (-kv[1], kv[0] not in prefix, len(self._choice_keys[kv[0]]), kv[0]),
+        )
         out: list[tuple[str, str, float]] = []
         seen: set[str] = set()
         for index, score in ranked_hits:
             name, drama_id, actor = self._choices[index]
-            if score < cutoff or drama_id in seen:
+            if drama_id in seen:
                 continue
             seen.add(drama_id)
             drama = self._by_id[drama_id]
             label = self._label(f"{self._label(drama.title, drama)} — with {actor}" if actor else name, drama)
-            out.append((label, drama_id, score))
+            out.append((label, drama_id, float(score)))
             if len(out) == limit:
                 break
         return out
 
-    def _fuzzy(self, key: str, scores: dict[int, float], limit: int, cutoff: float) -> None:
-        for _, score, index in process.extract(
-            key, self._choice_keys, scorer=fuzz.ratio, processor=None, limit=limit * 2, score_cutoff=cutoff
+    def _score(self, key: str, indices: list[int]) -> list[float]:
+        """0-100 per candidate name: the best of whole-name similarity (typos), the typed text against
+        the name's start (a title still being typed), word order ignored, and a fragment of a longer
+        name; the last three count a little less, so the whole name typed with a typo wins."""
+        names = [self._choice_keys[i] for i in indices]
+        best = [0.0] * len(names)
+        starts = [n[: len(key)] for n in names]
+        longer = [n if len(n) >= 1.5 * len(key) else "" for n in names]
+        for choices, scorer, weight in (
+            (names, fuzz.ratio, 1.0),
+            (starts, fuzz.ratio, PREFIX_WEIGHT),
+            (names, fuzz.token_sort_ratio, ORDER_WEIGHT),
+            (longer, fuzz.partial_ratio, PARTIAL_WEIGHT),
         ):
-            scores[index] = max(scores.get(index, 0.0), score)
-        candidates = self._word_candidates(key)
-        if not candidates:
-            return
-        names = [self._choice_keys[i] for i in candidates]
-        for scorer, weight in ((fuzz.token_set_ratio, 1.0), (fuzz.partial_ratio, PARTIAL_WEIGHT)):
-            for _, score, pos in process.extract(
-                key, names, scorer=scorer, processor=None, limit=limit * 2, score_cutoff=cutoff / weight
-            ):
-                index = candidates[pos]
-                scores[index] = max(scores.get(index, 0.0), score * weight)
+            for _, score, pos in process.extract(key, choices, scorer=scorer, processor=None, limit=None):
+                best[pos] = max(best[pos], score * weight)
+        return best
 
     def _word_candidates(self, key: str) -> list[int]:
         """Names sharing the most words with `key` (the last word may be a prefix), at most MAX_WORD_CANDIDATES."""
@@ -202,7 +219,7 @@ def compact(key: str) -> str:
     return key.replace(" ", "")
 
 
-# Whole-title similarity catches typos ("rnu on"), the word set catches word order and extra
-# words ("playlist hospital"), partial catches a fragment of a long title; partial counts a little less.
-PARTIAL_WEIGHT = 0.9
-MAX_WORD_CANDIDATES = 600  # names (most shared words first) given to the slower scorers
+MAX_WORD_CANDIDATES = 250  # names sharing the most words with the query, given to `_score`
+PREFIX_WEIGHT = 0.95  # "hospital pl" against "hospital playlist"'s first 11 characters
+ORDER_WEIGHT = 0.95  # "playlist hospital"
+PARTIAL_WEIGHT = 0.85  # "lonely and great" inside "guardian the lonely and great god"
