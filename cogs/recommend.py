@@ -32,6 +32,8 @@ class RecommendCog(commands.Cog):
         self.storage = storage
         self.recommender = recommender
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(
         name="recommend", description="What to watch next: shows like one you love, or the best-rated."
     )
@@ -56,11 +58,15 @@ class RecommendCog(commands.Cog):
         filters = Filters(genre, tag, max_episodes, platform, network)
         rated: list[tuple[str, int]] = []
         server: dict[str, tuple[float, int]] = {}
+        watched: frozenset[str] = frozenset()  # finished or dropped here: left out
         if interaction.guild_id is not None and self.storage is not None:
             taste = await in_time(interaction, self.storage.member_taste(interaction.guild_id, interaction.user.id))
             rated, server = taste.rated, taste.server
+            watched = await self.storage.recommend_exclusions(interaction.guild_id, interaction.user.id)
         # Raises NothingToRecommend, which the one error path (bot.ui.errors) words.
-        picks = self.recommender.recommend_for(like, filters, rated=rated, server_scores=server, limit=MAX_RESULTS)
+        picks = self.recommender.recommend_for(
+            like, filters, rated=rated, server_scores=server, limit=MAX_RESULTS, watched=watched
+        )
         view = RecommendPager(
             picks.results,
             heading(picks),
