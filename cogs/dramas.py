@@ -19,7 +19,7 @@ from bot.ui.embeds import SECTION_LABEL, Section
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.options import SECTION_CHOICES, LookingFor, Title, character_choices, typed_title
-from bot.ui.replies import in_time, respond
+from bot.ui.replies import in_time, respond, server_of
 from bot.ui.views import CastView
 from bot.ui.watch import with_watchers
 
@@ -41,9 +41,10 @@ class DramasCog(commands.Cog):
     @app_commands.describe(title="The drama's title (start typing to search)")
     async def drama(self, interaction: discord.Interaction, title: Title) -> None:
         score = watchers = None
-        if interaction.guild_id is not None and self.storage is not None:
-            score = await in_time(interaction, self.storage.guild_score(interaction.guild_id, title.id))
-            watchers = await in_time(interaction, self.storage.watchers(interaction.guild_id, title.id))
+        guild_id = server_of(interaction)
+        if guild_id is not None and self.storage is not None:
+            score = await in_time(interaction, self.storage.guild_score(guild_id, title.id))
+            watchers = await in_time(interaction, self.storage.watchers(guild_id, title.id))
         await respond(interaction, embed=with_watchers(embeds.drama_embed(title, score), watchers))
 
     @app_commands.allowed_installs(guilds=True, users=True)
@@ -69,8 +70,9 @@ class DramasCog(commands.Cog):
     ) -> None:
         answer = verdict.answer(title, looking_for) if looking_for else None
         watchers = None
-        if interaction.guild_id is not None and self.storage is not None:
-            watchers = await self.storage.watchers(interaction.guild_id, title.id)
+        guild_id = server_of(interaction)
+        if guild_id is not None and self.storage is not None:
+            watchers = await in_time(interaction, self.storage.watchers(guild_id, title.id))
         await respond(interaction, embed=with_watchers(embeds.verdict_embed(title, answer), watchers))
 
     @app_commands.allowed_installs(guilds=True, users=True)
