@@ -15,9 +15,8 @@ import enum
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.store.core import Database, parse_timestamp, timestamp
+from bot.store.dialect import Tx
 from bot.watch.errors import QueueError
 from bot.watch.upnext import BackOutcome, QueueEntry, add_or_back, may_remove_entry, withdraw_backing
 from bot.watch.watchlist import EXCLUDED_FROM_RECOMMEND, Entry, Status, WatchedOutcome, apply_watched
@@ -124,7 +123,7 @@ class WatchStore(Database):
         returns the previous entry (None if it is new). One transaction, committed on return."""
         stamp = timestamp(self._clock())
 
-        async def apply(db: aiosqlite.Connection) -> Entry | None:
+        async def apply(db: Tx) -> Entry | None:
             rows = await db.execute_fetchall(_ENTRY, (guild_id, user_id, drama_id))
             row = (guild_id, user_id, drama_id, entry.status.value, entry.episode, stamp)
             await db.execute(UPSERT_ENTRY, row)
@@ -139,7 +138,7 @@ class WatchStore(Database):
         in one transaction. Raises EpisodeError (nothing written) for an episode out of range."""
         stamp = timestamp(self._clock())
 
-        async def apply(db: aiosqlite.Connection) -> WatchedOutcome:
+        async def apply(db: Tx) -> WatchedOutcome:
             rows = await db.execute_fetchall(_ENTRY, (guild_id, user_id, drama_id))
             previous = Entry(Status(rows[0][0]), rows[0][1]) if rows else None
             outcome = apply_watched(previous, episode, episode_count, title)
@@ -152,7 +151,7 @@ class WatchStore(Database):
     async def remove_watch_entry(self, guild_id: int, user_id: int, drama_id: str) -> bool:
         """Take the drama off the member's watchlist; True if it was on it."""
 
-        async def apply(db: aiosqlite.Connection) -> bool:
+        async def apply(db: Tx) -> bool:
             cursor = await db.execute(
                 "DELETE FROM watchlist_entries WHERE guild_id = ? AND user_id = ? AND drama_id = ?",
                 (guild_id, user_id, drama_id),
@@ -222,7 +221,7 @@ class WatchStore(Database):
         """Change the settings given (None: keep); returns the privacy now in force. One transaction."""
         stamp = timestamp(self._clock())
 
-        async def apply(db: aiosqlite.Connection) -> Privacy:
+        async def apply(db: Tx) -> Privacy:
             rows = await db.execute_fetchall(_PRIVACY, (guild_id, user_id))
             old = Privacy(bool(rows[0][0]), bool(rows[0][1])) if rows else Privacy()
             new = Privacy(
@@ -247,7 +246,7 @@ class WatchStore(Database):
         now = self._clock()
         stamp = timestamp(now)
 
-        async def apply(db: aiosqlite.Connection) -> tuple[QueueEntry, BackOutcome]:
+        async def apply(db: Tx) -> tuple[QueueEntry, BackOutcome]:
             existing = await _queue_entry(db, guild_id, drama_id)
             entry, outcome = add_or_back(existing, drama_id, user_id, now, title)
             if outcome is BackOutcome.ADDED:
@@ -281,7 +280,7 @@ class WatchStore(Database):
         Raises QueueError: the title is not queued, or the member may not remove it and does not back it.
         """
 
-        async def apply(db: aiosqlite.Connection) -> RemoveOutcome:
+        async def apply(db: Tx) -> RemoveOutcome:
             entry = await _queue_entry(db, guild_id, drama_id)
             if entry is None:
                 raise QueueError(f"{title} is not in up next.")
@@ -356,7 +355,7 @@ class WatchStore(Database):
         )
 
 
-async def _queue_entry(db: aiosqlite.Connection, guild_id: int, drama_id: str) -> QueueEntry | None:
+async def _queue_entry(db: Tx, guild_id: int, drama_id: str) -> QueueEntry | None:
     """The guild's queue entry for the drama with its backers, read inside a transaction, or None."""
     rows = await db.execute_fetchall(_QUEUE_ENTRY, (guild_id, drama_id))
     if not rows:

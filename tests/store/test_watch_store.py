@@ -1,4 +1,6 @@
-"""The watch area of the store on a real SQLite file: watchlists, privacy, up next, the remover role."""
+"""The watch area of the store on both backends (tests/store/conftest.py: a real SQLite file, then a
+fresh PostgreSQL database): watchlists, privacy, up next, the remover role. The index checks look
+inside the SQLite file."""
 
 from __future__ import annotations
 
@@ -31,8 +33,14 @@ class StepClock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    async with await Storage.open(tmp_path / "watch.sqlite3", clock=StepClock()) as opened:
+async def store(target: Path | str):  # both backends
+    async with await Storage.open(target, clock=StepClock()) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def sqlite_store(db_path: Path):
+    async with await Storage.open(db_path, clock=StepClock()) as opened:
         yield opened
 
 
@@ -150,13 +158,11 @@ async def test_upnext_remove_by_adder_manager_role_or_only_a_backing(store: Stor
     assert await store.remover_role(GUILD) is None
 
 
-async def test_removed_entry_takes_its_backings_with_it(store: Storage, tmp_path: Path):
+async def test_removed_entry_takes_its_backings_with_it(store: Storage):
     await store.upnext_add(GUILD, "run-on", ALICE, "Run On")
     await store.upnext_add(GUILD, "run-on", BOB, "Run On")
     await store.upnext_remove(GUILD, "run-on", ALICE, manages_guild=False, role_ids=(), title="Run On")
-    with sqlite3.connect(tmp_path / "watch.sqlite3") as db:
-        assert db.execute("SELECT COUNT(*) FROM upnext_backings").fetchone()[0] == 0
-    db.close()
+    assert await store.read("SELECT COUNT(*) FROM upnext_backings") == [(0,)]
     # and it can be queued again from scratch
     entry, outcome = await store.upnext_add(GUILD, "run-on", BOB, "Run On")
     assert (outcome, entry.backer_count) == (BackOutcome.ADDED, 1)
@@ -171,8 +177,8 @@ async def test_concurrent_backings_count_every_member_once(store: Storage):
     assert added_by in members
 
 
-async def test_watch_queries_use_their_indexes(store: Storage, tmp_path: Path):
-    with sqlite3.connect(tmp_path / "watch.sqlite3") as db:
+async def test_watch_queries_use_their_indexes(sqlite_store: Storage, db_path: Path):
+    with sqlite3.connect(db_path) as db:
 
         def plan(sql: str, params: tuple) -> str:
             return " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params))
