@@ -14,7 +14,7 @@ from bot.ui import watch as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.options import Title
-from bot.ui.replies import respond
+from bot.ui.replies import in_time, respond
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -39,16 +39,15 @@ class UpNextCog(commands.Cog):
     @upnext.command(name="add", description="Suggest a drama for up next, or back one already queued.")
     @app_commands.describe(title="The drama's title")
     async def add(self, interaction: discord.Interaction, title: Title) -> None:
-        entry, outcome = await self.storage.upnext_add(
-            _guild_id(interaction), title.id, interaction.user.id, plain(title.title)
-        )
+        add = self.storage.upnext_add(_guild_id(interaction), title.id, interaction.user.id, plain(title.title))
+        entry, outcome = await in_time(interaction, add)
         await respond(interaction, content=ui.upnext_added(title, entry, outcome))
 
     @upnext.command(name="remove", description="Take a drama out of up next (or withdraw your backing).")
     @app_commands.describe(title="The drama's title")
     async def remove(self, interaction: discord.Interaction, title: Title) -> None:
         roles = getattr(interaction.user, "roles", [])
-        outcome = await self.storage.upnext_remove(
+        remove = self.storage.upnext_remove(
             _guild_id(interaction),
             title.id,
             interaction.user.id,
@@ -56,11 +55,14 @@ class UpNextCog(commands.Cog):
             role_ids=[role.id for role in roles],
             title=plain(title.title),
         )
+        outcome = await in_time(interaction, remove)
         await respond(interaction, content=ui.upnext_removed(title, outcome is RemoveOutcome.REMOVED))
 
     @upnext.command(name="show", description="The server's up-next queue, most backed first.")
     async def show(self, interaction: discord.Interaction) -> None:
-        queue = await self.storage.upnext_queue(_guild_id(interaction), interaction.user.id, ui.UPNEXT_SHOWN)
+        queue = await in_time(
+            interaction, self.storage.upnext_queue(_guild_id(interaction), interaction.user.id, ui.UPNEXT_SHOWN)
+        )
         await respond(interaction, embed=ui.upnext_embed(queue, self.title_of))
 
     @upnext.command(name="role", description="Manage Server: the role that may remove anyone's up-next entries.")
@@ -69,7 +71,7 @@ class UpNextCog(commands.Cog):
         guild_id = _guild_id(interaction)
         if not interaction.permissions.manage_guild:
             raise UserFacingError(ui.MANAGE_SERVER_NEEDED)
-        await self.storage.set_remover_role(guild_id, role.id if role else None)
+        await in_time(interaction, self.storage.set_remover_role(guild_id, role.id if role else None), ephemeral=True)
         await respond(interaction, content=ui.remover_role_set(role), ephemeral=True)
 
 

@@ -13,7 +13,7 @@ from bot.ui import watch as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.options import Title
-from bot.ui.replies import respond
+from bot.ui.replies import in_time, respond
 from bot.watch.watchlist import MAX_EPISODE_UNKNOWN_COUNT, Status, entry_for_add, may_view_list
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ class WatchlistCog(commands.Cog):
     ) -> None:
         guild_id = _guild_id(interaction)
         entry = entry_for_add(Status.parse(status) if status else None, episode, title.episodes, plain(title.title))
-        previous = await self.storage.save_watch_entry(guild_id, interaction.user.id, title.id, entry)
+        previous = await in_time(
+            interaction, self.storage.save_watch_entry(guild_id, interaction.user.id, title.id, entry), ephemeral=True
+        )
         await respond(interaction, content=ui.added(title, entry, previous), ephemeral=True)
 
     @watchlist.command(name="show", description="Your watchlist (only you see it), or another member's.")
@@ -62,17 +64,20 @@ class WatchlistCog(commands.Cog):
         owner = member or interaction.user
         own = owner.id == interaction.user.id
         if not own:
-            private = (await self.storage.watch_privacy(guild_id, owner.id)).list_private
+            private = (
+                await in_time(interaction, self.storage.watch_privacy(guild_id, owner.id), ephemeral=True)
+            ).list_private
             if not may_view_list(interaction.user.id, owner.id, private):
                 raise UserFacingError(ui.list_is_private(owner.display_name))
-        listed = await self.storage.member_watchlist(guild_id, owner.id)
+        listed = await in_time(interaction, self.storage.member_watchlist(guild_id, owner.id), ephemeral=not share)
         embed = ui.watchlist_embed(owner.display_name, listed, self.title_of, own=own)
         await respond(interaction, embed=embed, ephemeral=not share)
 
     @watchlist.command(name="remove", description="Take a drama off your watchlist.")
     @app_commands.describe(title="The drama's title")
     async def remove(self, interaction: discord.Interaction, title: Title) -> None:
-        was_there = await self.storage.remove_watch_entry(_guild_id(interaction), interaction.user.id, title.id)
+        gone = self.storage.remove_watch_entry(_guild_id(interaction), interaction.user.id, title.id)
+        was_there = await in_time(interaction, gone, ephemeral=True)
         await respond(interaction, content=ui.removed(title, was_there), ephemeral=True)
 
     @watchlist.command(name="privacy", description="Who may see your list; whether /drama may name you.")
@@ -82,9 +87,10 @@ class WatchlistCog(commands.Cog):
     async def privacy(
         self, interaction: discord.Interaction, private: bool | None = None, named: bool | None = None
     ) -> None:
-        now = await self.storage.set_watch_privacy(
+        change = self.storage.set_watch_privacy(
             _guild_id(interaction), interaction.user.id, list_private=private, named_in_counts=named
         )
+        now = await in_time(interaction, change, ephemeral=True)
         await respond(interaction, content=ui.privacy(now), ephemeral=True)
 
     @app_commands.command(name="watched", description="Say which episode of a drama you have watched up to.")
@@ -92,9 +98,10 @@ class WatchlistCog(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
     async def watched(self, interaction: discord.Interaction, title: Title, episode: Episode) -> None:
-        outcome = await self.storage.record_watched(
+        record = self.storage.record_watched(
             _guild_id(interaction), interaction.user.id, title.id, episode, title.episodes, plain(title.title)
         )
+        outcome = await in_time(interaction, record, ephemeral=True)
         await respond(interaction, content=ui.watched(title, outcome), ephemeral=True)
 
 
