@@ -26,8 +26,11 @@ EXTENSIONS = (
     "cogs.ratings",
     "cogs.rating_prompts",
     "cogs.recommend",
+    "cogs.watchlist",
+    "cogs.upnext",
     "cogs.watchnight",
     "cogs.live_tally",
+    "cogs.help",
 )
 SYNC_BACKOFF = (2.0, 4.0, 8.0, 16.0, 32.0, 60.0)
 """Seconds between command-sync retries after a Discord server error (5xx); the last repeats."""

@@ -1,4 +1,8 @@
-"""/drama, /characters, /shouldiwatch and /spoilers, with title autocomplete."""
+"""/drama, /characters, /shouldiwatch and /spoilers, with title autocomplete.
+
+All four also work as a user-installed app, in DMs and group DMs: there they answer only through
+the interaction (no channel REST), and /drama and /shouldiwatch leave out the server's counts.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ from bot.ui.embeds import SECTION_LABEL, Section
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.options import SECTION_CHOICES, LookingFor, Title, character_choices, typed_title
-from bot.ui.replies import in_time, respond
+from bot.ui.replies import in_time, respond, server_of
 from bot.ui.views import CastView
+from bot.ui.watch import with_watchers
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -30,14 +35,20 @@ class DramasCog(commands.Cog):
         self.catalog = catalog
         self.storage = storage
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="drama", description="A drama's summary: facts, premise and ramen scores.")
     @app_commands.describe(title="The drama's title (start typing to search)")
     async def drama(self, interaction: discord.Interaction, title: Title) -> None:
-        score = None
-        if interaction.guild_id is not None and self.storage is not None:
-            score = await in_time(interaction, self.storage.guild_score(interaction.guild_id, title.id))
-        await respond(interaction, embed=embeds.drama_embed(title, score))
+        score = watchers = None
+        guild_id = server_of(interaction)
+        if guild_id is not None and self.storage is not None:
+            score = await in_time(interaction, self.storage.guild_score(guild_id, title.id))
+            watchers = await in_time(interaction, self.storage.watchers(guild_id, title.id))
+        await respond(interaction, embed=with_watchers(embeds.drama_embed(title, score), watchers))
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="characters", description="The cast at a glance, or one character's card.")
     @app_commands.describe(title="The drama's title", name="A character's name (leave empty for the whole cast)")
     async def characters(self, interaction: discord.Interaction, title: Title, name: str | None = None) -> None:
@@ -50,14 +61,22 @@ class DramasCog(commands.Cog):
         view = CastView(title) if title.visible_characters else None
         await respond(interaction, embed=embeds.cast_embed(title), view=view)
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="shouldiwatch", description="Should you watch it? Who it's for, and a verdict for you.")
     @app_commands.describe(title="The drama's title", looking_for="What you're in the mood for")
     async def shouldiwatch(
         self, interaction: discord.Interaction, title: Title, looking_for: LookingFor | None = None
     ) -> None:
         answer = verdict.answer(title, looking_for) if looking_for else None
-        await respond(interaction, embed=embeds.verdict_embed(title, answer))
+        watchers = None
+        guild_id = server_of(interaction)
+        if guild_id is not None and self.storage is not None:
+            watchers = await in_time(interaction, self.storage.watchers(guild_id, title.id))
+        await respond(interaction, embed=with_watchers(embeds.verdict_embed(title, answer), watchers))
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="spoilers", description="Spoilers in spoiler tags: ending, likes, dislikes, characters.")
     @app_commands.describe(
         title="The drama's title",

@@ -13,7 +13,7 @@ from bot.recommend.engine import Recommender
 from bot.recommend.filters import Filters
 from bot.ui.messages import heading
 from bot.ui.options import Title, term_choices
-from bot.ui.replies import in_time, ramen, respond
+from bot.ui.replies import in_time, ramen, respond, server_of
 from bot.ui.views import RecommendPager
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ class RecommendCog(commands.Cog):
         self.storage = storage
         self.recommender = recommender
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(
         name="recommend", description="What to watch next: shows like one you love, or the best-rated."
     )
@@ -56,11 +58,16 @@ class RecommendCog(commands.Cog):
         filters = Filters(genre, tag, max_episodes, platform, network)
         rated: list[tuple[str, int]] = []
         server: dict[str, tuple[float, int]] = {}
-        if interaction.guild_id is not None and self.storage is not None:
-            taste = await in_time(interaction, self.storage.member_taste(interaction.guild_id, interaction.user.id))
+        watched: frozenset[str] = frozenset()  # finished or dropped here: left out
+        guild_id = server_of(interaction)
+        if guild_id is not None and self.storage is not None:
+            taste = await in_time(interaction, self.storage.member_taste(guild_id, interaction.user.id))
             rated, server = taste.rated, taste.server
+            watched = await in_time(interaction, self.storage.recommend_exclusions(guild_id, interaction.user.id))
         # Raises NothingToRecommend, which the one error path (bot.ui.errors) words.
-        picks = self.recommender.recommend_for(like, filters, rated=rated, server_scores=server, limit=MAX_RESULTS)
+        picks = self.recommender.recommend_for(
+            like, filters, rated=rated, server_scores=server, limit=MAX_RESULTS, watched=watched
+        )
         view = RecommendPager(
             picks.results,
             heading(picks),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from discord import AppCommandOptionType, app_commands
@@ -82,8 +83,16 @@ def unquote(value: str) -> str:
     return value
 
 
-def convert_options(command: app_commands.Command, raw: dict[str, str]) -> dict[str, Any]:
-    """Check and convert typed option values the way Discord's client does before sending.
+Resolver = Callable[[AppCommandOptionType, str], Any]
+"""Turns a typed member (`@alice`) or role (`@Mods`) option into the console's stand-in object."""
+_REFERENCES = (AppCommandOptionType.user, AppCommandOptionType.role)
+
+
+def convert_options(
+    command: app_commands.Command, raw: dict[str, str], resolve: Resolver | None = None
+) -> dict[str, Any]:
+    """Check and convert typed option values the way Discord's client does before sending; member
+    and role options go through `resolve` (Discord sends them resolved).
 
     Raises:
         ConsoleUsageError: a required option is missing, a value has the wrong type, is out of
@@ -96,6 +105,9 @@ def convert_options(command: app_commands.Command, raw: dict[str, str]) -> dict[
                 raise ConsoleUsageError(f"{command_usage(command)}  (missing {param.name})")
             continue
         text = raw[param.name]
+        if param.type in _REFERENCES and resolve is not None:
+            values[param.name] = resolve(param.type, text.removeprefix("@"))
+            continue
         try:
             value = _typed(param.type, text)
         except ValueError:
@@ -162,6 +174,7 @@ def usage(bot: RamenBot) -> str:
         "  :click <msg #> <button label>      press a button",
         "  :react <msg #> <emoji> [as:name]   react (e.g. :react 3 8️⃣ as:alice); :unreact removes it",
         "  :vote <msg #> <answer #> [as:name] vote in a poll (e.g. :vote 4 2 as:bob); :endpoll <msg #> ends it",
+        "  :give <member> <role>              give a console member a role (e.g. :give bob Mods)",
         "  :quit",
     ]
     return "\n".join(lines)

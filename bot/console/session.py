@@ -11,6 +11,8 @@ callbacks the bot uses through a small local interaction (`ConsoleInteraction`).
     :click 4 Next                            press a button on message #4
     :react 3 8️⃣ as:alice / :unreact 3 8️⃣ as:alice   react to message #3 (or its full id)
     :vote 4 2 as:bob / :endpoll 4            vote in message #4's poll / end it as its timer would
+    /watchlist add title:Goblin status:watching episode:3   a subcommand: the group, then its name
+    :give bob Mods                           give a member a role (/upnext role role:@Mods)
     :help, :quit
 """
 
@@ -41,12 +43,14 @@ from bot.console.stand_ins import (
     ConsoleGuild,
     ConsoleInteraction,
     ConsoleMessage,
+    ConsoleRole,
     ConsoleUser,
     member_id,
 )
 from bot.console.watch_stand_ins import ConsoleEvents, ConsolePoll
 from bot.ui import limits
 from bot.ui.errors import handle_app_command_error
+from bot.ui.help import servers_only
 
 CHANNEL_ID = 900_000_000_000_000_002
 BOT_USER_ID = 900_000_000_000_000_003
@@ -163,9 +167,24 @@ class ConsoleSession:
     # ------------------------------------------------------------------ input
 
     def member(self, name: str) -> ConsoleUser:
-        user = ConsoleUser(name, member_id(name))
+        user = self.members.get(member_id(name)) or ConsoleUser(name, member_id(name))
         self.members[user.id] = user
         return user
+
+    def resolve(self, kind: discord.AppCommandOptionType, name: str) -> ConsoleUser | ConsoleRole:
+        """A member or role option as Discord would send it: resolved to the (stand-in) object."""
+        if kind is discord.AppCommandOptionType.role:
+            return ConsoleRole(name, member_id(f"role:{name}"))
+        return self.member(name)
+
+    def give_role(self, line: str) -> None:
+        parts = line.split()
+        if len(parts) != 3:
+            raise ConsoleUsageError(":give <member> <role>   e.g. :give bob Mods")
+        user, role = self.member(parts[1].removeprefix("@")), self.resolve(discord.AppCommandOptionType.role, parts[2])
+        if role not in user.roles:
+            user.roles.append(role)  # type: ignore[arg-type]
+        self.write(f"  ({user.name} now has the role {role.name})")
 
     def member_by_id(self, user_id: int) -> ConsoleUser:
         if user_id == self.bot_user.id:
@@ -188,6 +207,8 @@ class ConsoleSession:
                 await self.complete(line.removeprefix(":complete ").strip())
             elif line.startswith((":react ", ":unreact ")):
                 await self.reaction(line)
+            elif line.startswith(":give "):
+                self.give_role(line)
             elif line.startswith((":select ", ":click ")):
                 await self.component(line)
             elif line.startswith((":vote", ":endpoll")):
@@ -241,11 +262,11 @@ class ConsoleSession:
     async def run_command(self, line: str) -> None:
         text, user, in_dm = self._meta(line)
         command, raw = parse_command(self.bot.tree, text)
-        values = convert_options(command, raw)
+        values = convert_options(command, raw, self.resolve)
         interaction = ConsoleInteraction(self, user, in_dm=in_dm, command=command, namespace=values)
         self.echo(line)
         try:
-            if (command.root_parent or command).guild_only and in_dm:
+            if servers_only(command) and in_dm:
                 raise app_commands.NoPrivateMessage()
             # discord.py's own path for an arriving slash command: transformers (title → Drama), then
             # the cog's callback. Private in name, but it is exactly what the command tree calls.

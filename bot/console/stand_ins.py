@@ -31,6 +31,7 @@ class ConsoleUser:
     name: str
     id: int
     bot: bool = False
+    roles: list[ConsoleRole] = field(default_factory=list)
 
     @property
     def display_name(self) -> str:
@@ -38,6 +39,14 @@ class ConsoleUser:
 
     def __str__(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True)
+class ConsoleRole:
+    """A role of the console server (`:give bob Mods`); its id is stable per name."""
+
+    name: str
+    id: int
 
 
 @dataclass
@@ -203,6 +212,8 @@ class ConsoleInteraction:
         self.client = session.bot
         self.id = discord.utils.time_snowflake(discord.utils.utcnow()) + session.next_serial()
         self.user = user
+        # The default member owns the console server (Manage Server); the others are plain members.
+        self.permissions = discord.Permissions(manage_guild=user.name == DEFAULT_MEMBER and not in_dm)
         self.guild = None if in_dm else session.guild
         self.guild_id = None if in_dm else session.guild.id
         self.channel = session.dm_channel if in_dm else session.channel
@@ -220,6 +231,10 @@ class ConsoleInteraction:
         self.response = ConsoleResponse(self)
         self.followup = ConsoleFollowup(self)
         self.original: ConsoleMessage | None = None
+
+    def is_guild_integration(self) -> bool:
+        """The console server has the bot (a guild install); a DM is not a guild."""
+        return self.guild_id is not None
 
     def is_expired(self) -> bool:
         """A console interaction never expires: the session answers it at once."""

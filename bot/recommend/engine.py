@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.catalog.index import Catalog
@@ -362,6 +362,7 @@ class Recommender:
         rated: Sequence[tuple[str, int]] = (),
         server_scores: ServerScores | None = None,
         limit: int | None = None,
+        watched: Collection[str] = (),
     ) -> Picks:
         """What /recommend answers for one member: exclusion, stand-in likes and the empty case.
 
@@ -372,6 +373,7 @@ class Recommender:
                 out, and with no `like` and no filters the top-rated of them stand in for `like`.
             server_scores: drama id → (plain mean in bowls, votes) in this guild; empty in a DM.
             limit: at most this many results.
+            watched: drama ids the member finished or dropped here (their watchlist): left out too.
         Raises:
             NothingToRecommend: no drama is left; it names the filter that emptied the list (None:
                 the member has rated every drama that matches).
@@ -381,7 +383,7 @@ class Recommender:
         if like is None and not filters:
             likes = [self._dramas[self._index_of[i]] for i in stand_in_likes(rated) if i in self._index_of]
             stand_in = bool(likes)
-        exclude = {drama_id for drama_id, _ in rated}
+        exclude = {drama_id for drama_id, _ in rated} | set(watched)
         results = self.recommend(likes, filters=filters, exclude=exclude, server_scores=server_scores, limit=limit)
         if not results:
             raise NothingToRecommend(filters, self.emptying_filter(filters, exclude=exclude | {d.id for d in likes}))

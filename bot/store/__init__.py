@@ -2,8 +2,9 @@
 
 `Storage` is the one object the bot holds: a SQLite file (WAL, `sqlite`) or a PostgreSQL database
 (`postgres`, DATABASE_URL), the same numbered migrations (`migrate`), a group-commit write queue
-with explicit transactions (`core`), and one area per subject: `votes`, `prompts`, `watch_night`
-and `claims` (work done once across processes). New areas (and other backends) are added here.
+with explicit transactions (`core`), and one area per subject: `votes`, `prompts`, `watch`
+(watchlists, up next), `watch_night` and `claims` (work done once across processes). New areas
+(and other backends) are added here.
 """
 
 from bot.store.claims import ClaimStore
@@ -11,11 +12,22 @@ from bot.store.core import Clock
 from bot.store.migrate import Migration, StorageError, load_migrations, migration_script
 from bot.store.prompts import PromptStore, RatingPrompt, ReconcileResult
 from bot.store.votes import GuildScore, MemberTaste, RankedScore, Vote, VoteStore
+from bot.store.watch import (
+    ListedEntry,
+    Privacy,
+    Queue,
+    QueuedTitle,
+    RemoveOutcome,
+    Watchers,
+    Watchlist,
+    WatchStore,
+)
 from bot.store.watch_night import WatchNightStore, WatchParty, WatchPoll
 
 
-class Storage(VoteStore, PromptStore, WatchNightStore, ClaimStore):
-    """Ratings, rating prompts, watch nights and claims on SQLite or PostgreSQL. Build it with `Storage.open()`.
+class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore):
+    """Ratings, rating prompts, watchlists, up next, watch nights and claims on SQLite or PostgreSQL.
+    Build it with `Storage.open()`.
 
     Ids (guild, user, channel, message) are Discord snowflakes as ints; `drama_id` is the
     catalog's slug. Writes return once committed; reads see every write that has returned.
@@ -27,16 +39,23 @@ class Storage(VoteStore, PromptStore, WatchNightStore, ClaimStore):
 __all__ = [
     "Clock",
     "GuildScore",
+    "ListedEntry",
     "MemberTaste",
     "Migration",
+    "Privacy",
+    "Queue",
+    "QueuedTitle",
     "RankedScore",
     "RatingPrompt",
     "ReconcileResult",
+    "RemoveOutcome",
     "Storage",
     "StorageError",
     "Vote",
     "WatchParty",
     "WatchPoll",
+    "Watchers",
+    "Watchlist",
     "load_migrations",
     "migration_script",
 ]

@@ -16,6 +16,7 @@ from bot.catalog.index import UnknownTitle
 from bot.recommend.engine import NothingToRecommend
 from bot.ui.messages import SERVERS_ONLY, did_you_mean, no_match_message
 from bot.ui.replies import NO_PINGS, respond
+from bot.watch.errors import WatchRuleError
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def message_for(error: BaseException) -> str | None:
         return did_you_mean(error.query, error.suggestions)
     if isinstance(error, NothingToRecommend):
         return no_match_message(error.filters, error.emptied_by)
-    if isinstance(error, UserFacingError):
+    if isinstance(error, UserFacingError | WatchRuleError):  # both worded for the member
         return str(error)
     if isinstance(error, app_commands.NoPrivateMessage):
         return SERVERS_ONLY

@@ -30,7 +30,7 @@ NO_REACTIONS = (
     "I may not add reactions here (Add Reactions and Read Message History permissions). "
     "Members can still vote by reacting with 1️⃣ … 🔟 themselves."
 )
-SERVERS_ONLY = "This command works in servers only: ratings belong to a server."
+SERVERS_ONLY = "This command works in servers only: ratings, watchlists and up next belong to a server."
 
 
 def votes_word(count: int) -> str:

@@ -37,6 +37,15 @@ def ramen(interaction: discord.Interaction) -> RamenClient:
     return cast("RamenClient", interaction.client)
 
 
+def server_of(interaction: discord.Interaction) -> int | None:
+    """The guild whose server data (scores, watchlists) this interaction may show: its guild when
+    Ramen is installed there, else None — a DM, a group DM, or a server reached only through a
+    member's user install, where Ramen is not a member and answers through the interaction only."""
+    if interaction.guild_id is None or not interaction.is_guild_integration():
+        return None
+    return interaction.guild_id
+
+
 async def respond(
     interaction: discord.Interaction,
     *,

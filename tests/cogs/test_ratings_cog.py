@@ -339,3 +339,19 @@ async def test_prompt_uses_the_message_discord_returns_with_the_response(cog, fa
     await invoke(cog.rate, inter, title="Run On")
     inter.original_response.assert_not_awaited()
     assert (await storage.prompt(777)) is not None and returned.added == list(RATING_EMOJI)
+
+
+async def test_a_late_removal_is_cancelled_when_the_member_goes_back_and_its_echo_never_withdraws(
+    cog, fake_bot, storage, prompts
+):
+    await post_prompt(cog, fake_bot)
+    await prompts.on_raw_reaction_add(payload(500, "3️⃣", BOB))
+    await prompts.on_raw_reaction_add(payload(500, "7️⃣", BOB))  # bob 7: the bot takes his 3 off
+    assert fake_bot.messages[500].removed == [("3️⃣", BOB)]
+    assert prompts.tidy.is_echo(500, BOB, "3️⃣")  # that removal's echo is recognised (once)
+    assert not prompts.tidy.is_echo(500, BOB, "3️⃣")
+    # A removal the bot asked for whose echo comes while bob holds 3 again changes only the keycap.
+    await prompts.on_raw_reaction_add(payload(500, "3️⃣", BOB))  # bob back to 3: the 7 goes
+    prompts.tidy._asked[(500, BOB, "3️⃣")] = 1e12  # as if a stale removal of his 3 had been sent
+    await prompts.on_raw_reaction_remove(payload(500, "3️⃣", BOB, add=False))  # its echo
+    assert await score(storage) == (3.0, 1)
