@@ -116,9 +116,7 @@ class PollAnnouncer:
         Returns how many results were posted; a poll that cannot be read is logged and left for next time.
         """
         posted = 0
-        polls = await self.storage.open_watch_polls()
-        log.info("start-up: %d watch-night polls without an announced result", len(polls))
-        for poll in polls:
+        for poll in await self.storage.open_watch_polls():
             try:
                 posted += await self.settle(poll)
             except discord.HTTPException as exc:
