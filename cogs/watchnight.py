@@ -73,7 +73,7 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
     ) -> None:
         guild_id = _guild_id(interaction)
         named = [t.id for t in (title1, title2, title3, title4, title5) if t is not None]
-        queue = [] if named else await self._queue_top(guild_id)
+        queue = [] if named else await self.storage.upnext_top(guild_id, ANSWERS_MAX)
         with member_rules():
             drama_ids = choose_candidates(named, queue)
             asked = poll_question(question)
@@ -152,11 +152,6 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         if party is None:
             raise UserFacingError(texts.NO_PARTY_YET)
         await interest(interaction, party.event_id)
-
-    async def _queue_top(self, guild_id: int) -> list[str]:
-        """The top of up next (issue 14's queue, `Storage.upnext_top`), or [] until that store has landed."""
-        top = getattr(self.storage, "upnext_top", None)
-        return list(await top(guild_id, ANSWERS_MAX)) if top is not None else []
 
     def _title(self, drama_id: str) -> str:
         drama = self.catalog.get(drama_id)

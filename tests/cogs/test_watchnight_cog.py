@@ -122,3 +122,14 @@ async def test_announcer_waits_for_a_poll_discord_has_not_finalised(storage, cat
     assert await announcer.pickup() == 1
     assert "ended in a tie: **Run On** and **Signal**, 2 votes each (4 votes in all)" in channel.sent[0]["content"]
     assert "embed" not in channel.sent[0]
+
+
+async def test_start_without_titles_takes_the_top_of_up_next(cog, storage):
+    await storage.upnext_add(GUILD, "run-on", BOB, "Run On")
+    await storage.upnext_add(GUILD, "signal", BOB, "Signal")
+    await storage.upnext_add(GUILD, "signal", CAROL, "Signal")  # 2 backers: first
+    inter = interaction()
+    await invoke(cog.start, inter)
+    assert [a.text for a in inter.sent[0].kwargs["poll"].answers] == ["Signal", "Run On"]
+    assert "2 titles from the top of up next" in inter.sent[1].content
+    assert (await storage.watch_poll(4242)).answers == ("signal", "run-on")
