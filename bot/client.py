@@ -29,6 +29,7 @@ EXTENSIONS = (
     "cogs.watchlist",
     "cogs.upnext",
     "cogs.watchnight",
+    "cogs.watch_results",
     "cogs.live_tally",
     "cogs.help",
 )

@@ -39,10 +39,9 @@ class LiveTallyCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_rating_vote(self, guild_id: int, message_id: int) -> None:
-        """A vote through message `message_id` was committed (it may not be a prompt: then nothing)."""
-        prompt = await self.storage.prompt(message_id)
-        if prompt is not None and prompt.guild_id == guild_id:
-            self.updater.changed(message_id)
+        """A keycap vote on message `message_id` was handled and committed. No read here (a burst must
+        not slow the votes down): whether it is a prompt is checked once per edit, in `show`."""
+        self.updater.changed(message_id)
 
     async def show(self, message_id: int) -> None:
         """Edit the prompt to its current tally. A prompt gone from the store, the catalog or Discord is
@@ -50,7 +49,7 @@ class LiveTallyCog(commands.Cog):
         prompt = await self.storage.prompt(message_id)
         drama = self.catalog.get(prompt.drama_id) if prompt else None
         if prompt is None or drama is None:
-            return
+            return  # not a prompt (a keycap on any other message), or its drama left the catalog
         score = await self.storage.guild_score(prompt.guild_id, prompt.drama_id)
         channel = self.bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
         try:

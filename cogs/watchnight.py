@@ -2,16 +2,12 @@
 
 Options are parsed here; the rules are `bot.watch` (pure), the texts `bot.ui.watch_night`, the
 once-only result `bot.ui.watch_results.PollAnnouncer`, the scheduled event `bot.ui.watch_party`.
-Listeners: Discord's poll-result message (type 46) and the finalised MESSAGE_UPDATE settle a poll;
-on the first READY, polls that ended while the bot was down are picked up.
+The poll's end (while running or after downtime) is heard by `cogs.watch_results`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,9 +18,9 @@ from bot.ui import watch_night as texts
 from bot.ui.errors import UserFacingError
 from bot.ui.options import Title
 from bot.ui.replies import respond
+from bot.ui.watch_night import member_rules
 from bot.ui.watch_party import PartyRequest, create_party, interest, zone_choices
 from bot.ui.watch_results import PollAnnouncer
-from bot.watch.errors import WatchRuleError
 from bot.watch.watchnight import (
     ANSWERS_MAX,
     DEFAULT_DURATION_HOURS,
@@ -38,23 +34,11 @@ from bot.watch.watchnight import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from bot.catalog.index import Catalog
     from bot.client import RamenBot
     from bot.store import Storage
 
-log = logging.getLogger(__name__)
 Hours = app_commands.Range[int, DURATION_MIN_HOURS, DURATION_MAX_HOURS]
-
-
-@contextmanager
-def member_rules() -> Iterator[None]:
-    """A watch rule the member broke (`bot.watch.errors.WatchRuleError`) becomes their ephemeral answer."""
-    try:
-        yield
-    except WatchRuleError as exc:
-        raise UserFacingError(str(exc)) from None
 
 
 @app_commands.guild_only()
@@ -65,10 +49,7 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         self.bot = bot
         self.storage = storage
         self.catalog = catalog
-        self.announcer = PollAnnouncer(bot, storage, catalog)
-        self._pickup: asyncio.Task[int] | None = None
-        # Held from posting a poll until it is stored: a poll that ends at once is then found by its end.
-        self._posting = asyncio.Lock()
+        self.announcer = PollAnnouncer(bot, storage, catalog)  # shared with cogs.watch_results
         super().__init__()
 
     @app_commands.command(
@@ -92,13 +73,13 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
     ) -> None:
         guild_id = _guild_id(interaction)
         named = [t.id for t in (title1, title2, title3, title4, title5) if t is not None]
-        queue = [] if named else await self._queue_top(guild_id)
+        queue = [] if named else await self.storage.upnext_top(guild_id, ANSWERS_MAX)
         with member_rules():
             drama_ids = choose_candidates(named, queue)
             asked = poll_question(question)
             hours = validate_duration_hours(hours)
             answers = poll_answers([self._title(d) for d in drama_ids])
-        async with self._posting:
+        async with self.announcer.posting:
             callback = await interaction.response.send_message(
                 poll=texts.build_poll(asked, answers, hours), allowed_mentions=discord.AllowedMentions.none()
             )
@@ -112,7 +93,7 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
 
     @app_commands.command(name="end", description="End this server's running watch-night poll now and post the winner.")
     async def end(self, interaction: discord.Interaction) -> None:
-        async with self._posting:  # a poll being posted right now counts
+        async with self.announcer.posting:  # a poll being posted right now counts
             poll = await self.storage.latest_open_watch_poll(_guild_id(interaction))
         if poll is None:
             raise UserFacingError(texts.NOT_STARTED_HERE)
@@ -120,12 +101,7 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         if not may_end_poll(interaction.user.id, poll.started_by, manages):
             raise UserFacingError(texts.NOT_YOURS)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        message = None
-        try:  # only the poll's author (Ramen) may end it; a poll already over answers 520001
-            message = await self.announcer.channel(poll).get_partial_message(poll.message_id).end_poll()
-        except discord.HTTPException as exc:
-            log.info("ending watch-night poll %s: %s", poll.message_id, exc)
-        announced = await self.announcer.settle(poll, message)
+        announced = await self.announcer.end_now(poll)
         await respond(interaction, content=texts.ended_note(announced), ephemeral=True)
 
     @app_commands.command(
@@ -176,47 +152,6 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         if party is None:
             raise UserFacingError(texts.NO_PARTY_YET)
         await interest(interaction, party.event_id)
-
-    # ------------------------------------------------------------------ the poll ends
-
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        """Discord's poll-result message (type 46) replies to the poll that ended."""
-        if message.type is not discord.MessageType.poll_result or message.reference is None:
-            return
-        await self.poll_ended(message.reference.message_id)
-
-    @commands.Cog.listener()
-    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        """The poll's own MESSAGE_UPDATE once Discord has finalised its results."""
-        results = (payload.data.get("poll") or {}).get("results") or {}
-        if results.get("is_finalized"):
-            await self.poll_ended(payload.message_id)
-
-    async def poll_ended(self, message_id: int | None) -> None:
-        """A poll message ended (its result message or finalised update): announce it if it is a watch night."""
-        async with self._posting:  # a poll being posted right now is stored first
-            poll = await self.storage.watch_poll(message_id) if message_id else None
-        if poll is None or poll.announced_at is not None:
-            return
-        try:
-            await self.announcer.settle(poll)
-        except discord.HTTPException as exc:
-            log.warning("could not announce watch-night poll %s: %s", poll.message_id, exc)
-
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        if self._pickup is None:  # the first READY only; later ones are reconnects
-            self._pickup = asyncio.create_task(self.announcer.pickup(), name="ramen-watchnight-pickup")
-
-    async def cog_unload(self) -> None:
-        if self._pickup is not None:
-            self._pickup.cancel()
-
-    async def _queue_top(self, guild_id: int) -> list[str]:
-        """The top of up next (issue 14's queue, `Storage.upnext_top`), or [] until that store has landed."""
-        top = getattr(self.storage, "upnext_top", None)
-        return list(await top(guild_id, ANSWERS_MAX)) if top is not None else []
 
     def _title(self, drama_id: str) -> str:
         drama = self.catalog.get(drama_id)

@@ -243,9 +243,9 @@ class ConsoleSession:
         self.echo(line)
         if verb == ":endpoll":
             await target.end_poll()
-            cog = self.bot.get_cog("WatchNightCog")
+            cog = self.bot.get_cog("WatchResultsCog")
             if cog is not None:  # Discord's poll-result message reaches the bot's listener
-                await cog.poll_ended(target.id)  # type: ignore[attr-defined]
+                await cog.announcer.poll_ended(target.id)  # type: ignore[attr-defined]
             return
         if not rest[1].isdigit():
             raise ConsoleUsageError(usage_text)

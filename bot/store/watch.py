@@ -93,11 +93,12 @@ class QueuedTitle:
 
 @dataclass(frozen=True, slots=True)
 class Queue:
-    """The head of a guild's queue in order, the number of titles queued, and which of the shown
-    titles the asking member backs."""
+    """The head of a guild's queue in order, whether more titles are queued after it (`more`), and
+    which of the shown titles the asking member backs. No total: counting 100,000 entries would
+    cost more than the whole command may take."""
 
     titles: list[QueuedTitle]
-    total: int
+    more: bool
     backed_by_member: frozenset[str]
 
 
@@ -314,28 +315,26 @@ class WatchStore(Database):
 
     async def upnext_queue(self, guild_id: int, user_id: int, limit: int = 10) -> Queue:
         """The first `limit` titles of the guild's queue in order (most backers, then older, then drama
-        id: the index `upnext_order`), how many are queued, and which of those the member backs."""
-        rows, ((total,),), mine = await self.read_all(
+        id: the index `upnext_order`), whether more follow, and which of those the member backs (one
+        primary-key lookup per shown title). Both reads together."""
+        rows, mine = await self.read_all(
             (
                 "SELECT drama_id, added_by, added_at, backers FROM upnext_entries WHERE guild_id = ?"
                 " ORDER BY backers DESC, added_at, drama_id LIMIT ?",
-                (guild_id, limit),
+                (guild_id, limit + 1),
             ),
-            ("SELECT COUNT(*) FROM upnext_entries WHERE guild_id = ?", (guild_id,)),
             (
-                "SELECT b.drama_id FROM upnext_backings b JOIN upnext_entries e"
-                " ON e.guild_id = b.guild_id AND e.drama_id = b.drama_id"
-                " WHERE b.guild_id = ? AND b.user_id = ?"
-                " ORDER BY e.backers DESC, e.added_at, e.drama_id LIMIT ?",
-                (guild_id, user_id, limit),
+                "SELECT drama_id FROM upnext_backings WHERE guild_id = ? AND user_id = ? AND drama_id IN"
+                " (SELECT drama_id FROM upnext_entries WHERE guild_id = ?"
+                " ORDER BY backers DESC, added_at, drama_id LIMIT ?)",
+                (guild_id, user_id, guild_id, limit),
             ),
         )
         titles = [
             QueuedTitle(place, str(d), int(a), parse_timestamp(t), int(n))
-            for place, (d, a, t, n) in enumerate(rows, start=1)
+            for place, (d, a, t, n) in enumerate(rows[:limit], start=1)
         ]
-        shown = {t.drama_id for t in titles}
-        return Queue(titles, int(total), frozenset(str(d) for (d,) in mine if d in shown))
+        return Queue(titles, len(rows) > limit, frozenset(str(d) for (d,) in mine))
 
     async def remover_role(self, guild_id: int) -> int | None:
         """The role that may remove others' up-next entries here, or None."""

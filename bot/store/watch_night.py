@@ -220,6 +220,16 @@ class WatchNightStore(Database):
         )
         return _party(rows[0]) if rows else None
 
+    async def upnext_top(self, guild_id: int, n: int) -> list[str]:
+        """The first `n` drama ids of the guild's up-next queue (table `upnext_entries`, migration 0006),
+        in queue order: most backers, then older, then drama id (`bot.watch.upnext.queue_order_key`;
+        index `upnext_order`). The default candidates of a watch night."""
+        rows = await self.read(
+            "SELECT drama_id FROM upnext_entries WHERE guild_id = ? ORDER BY backers DESC, added_at, drama_id LIMIT ?",
+            (guild_id, n),
+        )
+        return [str(drama_id) for (drama_id,) in rows]
+
     async def _polls(self, where: str, parameters: tuple[Any, ...]) -> list[WatchPoll]:
         rows, answers = await self.read_all(*_poll_queries(where, parameters))
         return _polls(rows, answers)

@@ -160,8 +160,9 @@ def upnext_embed(queue: Queue, title_of: TitleOf) -> discord.Embed:
         draft.describe(
             concat(md(f"**{queued.place}.** "), plain(title_of(queued.drama_id), 150), md(f" — {backers}{mine}"))
         )
-    more = queue.total - len(queue.titles)
-    draft.footer = (f"{more} more queued · " if more > 0 else "") + "Ordered by backers, then by who was first"
+    draft.footer = ("More titles are queued after these · " if queue.more else "") + (
+        "Ordered by backers, then by who was first"
+    )
     return draft.build()
 
 

@@ -9,7 +9,8 @@ nobody). Discord timestamps (`<t:unix:F>`) show each member the time in their ow
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import discord
@@ -17,8 +18,10 @@ import discord
 from bot.catalog.model import Drama
 from bot.ratings.scores import BOWL
 from bot.ui.embeds import drama_title
+from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.messages import votes_word
+from bot.watch.errors import WatchRuleError
 from bot.watch.party import PartyLength
 from bot.watch.watchnight import OutcomeKind, PollOutcome
 
@@ -37,6 +40,15 @@ NEEDS_VOICE = (
     "I can't create the watch party in {channel}: Ramen needs the **View Channel** and **Connect** permissions there "
     "(and **Create Events** in the server). Pick another voice channel or leave `voice_channel` out."
 )
+
+
+@contextmanager
+def member_rules() -> Iterator[None]:
+    """A watch rule the member broke (`bot.watch.errors.WatchRuleError`) becomes their ephemeral answer."""
+    try:
+        yield
+    except WatchRuleError as exc:
+        raise UserFacingError(str(exc)) from None
 
 
 def build_poll(question: str, answers: Sequence[str], hours: int) -> discord.Poll:

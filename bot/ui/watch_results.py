@@ -9,6 +9,7 @@ idempotent; if the post then fails the claim is released, so the next start-up t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -39,6 +40,23 @@ class PollAnnouncer:
         self.client = client
         self.storage = storage
         self.catalog = catalog
+        # Held from posting a poll until it is stored (`/watchnight start`): a poll that ends at once
+        # is then found by its end, and `/watchnight end` finds a poll being posted.
+        self.posting = asyncio.Lock()
+
+    async def poll_ended(self, message_id: int) -> bool:
+        """A poll message ended (Discord's result message, its finalised update, or the console's
+        `:endpoll`): announce it if it is a watch night not announced yet. Returns True if posted;
+        an HTTP failure is logged (the start-up pickup tries again)."""
+        async with self.posting:
+            poll = await self.storage.watch_poll(message_id)
+        if poll is None or poll.announced_at is not None:
+            return False
+        try:
+            return await self.settle(poll)
+        except discord.HTTPException as exc:
+            log.warning("could not announce watch-night poll %s: %s", poll.message_id, exc)
+            return False
 
     def channel(self, poll: WatchPoll) -> Any:
         """The poll's channel, reachable over REST without the cache."""
@@ -79,15 +97,26 @@ class PollAnnouncer:
             raise
         return True
 
+    async def end_now(self, poll: WatchPoll) -> bool:
+        """`/watchnight end`: Ramen ends its poll on Discord (only the author may), then announces it.
+
+        A poll Discord already ended (400 520001) is simply announced. Returns True if posted.
+        Raises discord.HTTPException when the result cannot be read or posted.
+        """
+        message = None
+        try:
+            message = await self.channel(poll).get_partial_message(poll.message_id).end_poll()
+        except discord.HTTPException as exc:
+            log.info("ending watch-night poll %s: %s", poll.message_id, exc)
+        return await self.settle(poll, message)
+
     async def pickup(self) -> int:
         """Start-up: settle every poll not announced yet (those that ended while the bot was down).
 
         Returns how many results were posted; a poll that cannot be read is logged and left for next time.
         """
         posted = 0
-        polls = await self.storage.open_watch_polls()
-        log.info("start-up: %d watch-night polls without an announced result", len(polls))
-        for poll in polls:
+        for poll in await self.storage.open_watch_polls():
             try:
                 posted += await self.settle(poll)
             except discord.HTTPException as exc:

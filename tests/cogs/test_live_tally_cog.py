@@ -71,10 +71,9 @@ async def test_votes_through_a_prompt_edit_its_tally(storage, catalog):
     assert tally(bot.prompt.edits[-1]) == "**7.0/10** from 2 votes · `·····█·█··` 1→10 bowls"
 
 
-async def test_a_vote_in_another_guild_does_not_edit(storage, catalog):
+async def test_a_message_that_is_not_a_prompt_is_never_edited(storage, catalog):
     bot = TallyBot()
     live = LiveTallyCog(bot, storage, catalog, interval=0.05)
-    await storage.add_prompt(PROMPT, GUILD, CHANNEL, "run-on")
-    await live.on_rating_vote(GUILD + 1, PROMPT)
+    await live.on_rating_vote(GUILD, PROMPT)  # no prompt stored under this id
     await live.updater.drain()
     assert bot.prompt.edits == []

@@ -136,3 +136,19 @@ async def test_watch_parties_latest_per_guild(storage: Storage):
     assert (latest.event_id, latest.drama_id, latest.created_by) == (502, "mask", BOB)
     assert latest.start_at == start + dt.timedelta(days=1)
     assert (await storage.latest_watch_party(OTHER_GUILD)).event_id == 503
+
+
+async def test_upnext_top_is_the_queue_in_order(storage: Storage):
+    """Most backers first, then the older entry: signal (3 backers), run-on (2, added first), goblin (2)."""
+    assert await storage.upnext_top(GUILD, 10) == []
+    await storage.upnext_add(GUILD, "run-on", ALICE, "Run On")
+    await storage.upnext_add(GUILD, "goblin", ALICE, "Goblin")
+    await storage.upnext_add(GUILD, "signal", ALICE, "Signal")
+    for member in (BOB, 13):
+        await storage.upnext_add(GUILD, "signal", member, "Signal")
+    await storage.upnext_add(GUILD, "run-on", BOB, "Run On")
+    await storage.upnext_add(GUILD, "goblin", BOB, "Goblin")
+    await storage.upnext_add(OTHER_GUILD, "kingdom", ALICE, "Kingdom")
+    assert await storage.upnext_top(GUILD, 10) == ["signal", "run-on", "goblin"]
+    assert await storage.upnext_top(GUILD, 2) == ["signal", "run-on"]
+    assert await storage.upnext_top(OTHER_GUILD, 10) == ["kingdom"]
