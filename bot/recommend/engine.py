@@ -265,13 +265,14 @@ class Recommender:
         return self._results(ordered, kinds, "like", likes, filters, server_scores, sim, co)
 
     def _blend(self, sim: np.ndarray, co_liked: CoLiked) -> dict[int, int]:
-        """Blend item-to-item evidence into `sim` in place; returns drama index → co-raters used."""
+        """Blend item-to-item evidence into `sim` in place; returns drama index → co-raters where it lifted."""
         used = {}
         for drama_id, (cf, co_raters) in co_liked.items():
             i = self._index_of.get(drama_id)
             if i is not None and co_raters >= CF_MIN:
                 sim[i] = cf_blend(float(sim[i]), cf, co_raters)
-                used[i] = co_raters
+                if cf > 0:  # what a reason may name: members who rated them alike
+                    used[i] = co_raters
         return used
 
     def _quality(self, server_scores: ServerScores):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 MIN_OVERLAP = 3
 """Fewest shows two members must both have rated before their affinity is computed."""
@@ -151,3 +152,29 @@ class GuildTaste:
                     num[drama_id] = num.get(drama_id, 0.0) + weight * (score - mu)
                     den[drama_id] = den.get(drama_id, 0.0) + abs(weight)
         return {d: num[d] / den[d] for d in num if den[d]}
+
+
+class TasteBook:
+    """`GuildTaste` per guild, rebuilt only when the store's `GuildVotes` for it has a new version."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._kept: dict[int, tuple[object, GuildTaste]] = {}
+
+    def of(self, votes: GuildVotesLike) -> GuildTaste:
+        """The guild's taste from `votes` (`bot.store.GuildVotes`: guild_id, version, by_member)."""
+        kept = self._kept.pop(votes.guild_id, None)
+        if kept is None or kept[0] != votes.version:
+            kept = (votes.version, GuildTaste(votes.by_member))
+        self._kept[votes.guild_id] = kept
+        while len(self._kept) > self.size:
+            self._kept.pop(next(iter(self._kept)))
+        return kept[1]
+
+
+class GuildVotesLike(Protocol):
+    """What `TasteBook.of` reads (the store's `GuildVotes`)."""
+
+    guild_id: int
+    version: object
+    by_member: Votes
