@@ -387,8 +387,11 @@ def _num(x: float | None) -> str:
 
 
 def _versus(value: float, others: Sequence[float], higher_is_better: bool) -> str:
-    better = all((value > o) if higher_is_better else (value < o) for o in others)
-    return "met" if better else "missed"
+    """ "met" when `value` beats every other; a lower-is-better 0 that a baseline also scores counts as
+    met (nothing goes below 0) and says so."""
+    better = all((value > o) if higher_is_better else (value < o or value == 0) for o in others)
+    tied_at_zero = not higher_is_better and value == 0 and 0 in others
+    return ("met (0%, the floor; a baseline is at 0% too)" if tied_at_zero else "met") if better else "missed"
 
 
 def _verdict_report(results: EvalResults, subject: str, details: bool) -> list[str]:
