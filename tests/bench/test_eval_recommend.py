@@ -63,7 +63,8 @@ def test_engine_beats_every_baseline_on_hit_and_absurd(fast_results):
     for cat in fast_results.catalogs:
         engine = fast_results.ranker(cat.catalog, "engine")
         others = [r for r in cat.rankers if r.name != "engine"]
-        assert all(engine.hit_at_5 > r.hit_at_5 for r in others), cat.catalog
+        # Strictly higher, or 100% where a baseline is at 100% too ("before" on the bundled catalog).
+        assert all(engine.hit_at_5 > r.hit_at_5 or engine.hit_at_5 == 1.0 for r in others), cat.catalog
         # Strictly lower, or 0% where a baseline is 0% too (random rarely lands on 4 titles of 1,647).
         assert all(engine.absurd_at_5 < r.absurd_at_5 or engine.absurd_at_5 == 0 for r in others), cat.catalog
         slack = 1 / cat.seeds  # one seed
