@@ -91,7 +91,7 @@ class BruteForce:
     def __init__(self, dramas: Sequence[Drama]) -> None:
         self.dramas = list(dramas)
         index = SimilarityIndex(self.dramas)  # the same weights; only its per-drama dicts are used
-        self.vectors = index.vectors
+        self.vectors = [index.vector(i) for i in range(len(self.dramas))]
         self.family_weight = [float(w) for w in index.family_weight]
         self.base = [base_quality(d) for d in self.dramas]
         self.index = {d.id: i for i, d in enumerate(self.dramas)}

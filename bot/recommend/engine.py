@@ -38,13 +38,14 @@ raises `NothingToRecommend` naming the filter that emptied the list; `bot.ui` wo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from bot.catalog.index import Catalog
-from bot.catalog.model import Drama, normalize
+from bot.catalog.model import Drama
 from bot.catalog.vocabulary import unique_folded, where_to_watch
 from bot.recommend.filters import Facets, Filters, facets_of, first_emptying_filter
 from bot.recommend.quality import (  # noqa: F401  (re-exported: the engine's public names)
@@ -59,7 +60,7 @@ from bot.recommend.quality import (  # noqa: F401  (re-exported: the engine's pu
     taste_weights,
 )
 from bot.recommend.series import series_part
-from bot.recommend.similarity import SimilarityIndex
+from bot.recommend.similarity import SimilarityIndex, fold
 
 SIMILARITY_WEIGHT = 0.75
 """Share of the score that comes from similarity when liked shows are given (quality has the rest)."""
@@ -131,18 +132,23 @@ class Recommender:
         self._dramas = dramas
         self._index_of = {d.id: i for i, d in enumerate(dramas)}
         self._sim = SimilarityIndex(dramas)
-        self._facets: list[Facets] = [facets_of(d) for d in dramas]
+        # Many shows share the same platforms and networks: each combination is worked out once.
+        where_of = functools.lru_cache(maxsize=None)(
+            lambda platforms, network: where_to_watch(Drama(id="-", title="-", platforms=platforms, network=network))
+        )
+        where = [where_of(d.platforms, d.network) for d in dramas]
+        self._facets: list[Facets] = [facets_of(d, fold, w) for d, w in zip(dramas, where, strict=True)]
         self._static = np.array([base_quality(d) for d in dramas], dtype=np.float64)
         self._scored = np.array([d.review is not None or d.community_score is not None for d in dramas])
         self._year = np.array([d.year or 0 for d in dramas], dtype=np.int64)
-        titles = sorted(range(len(dramas)), key=lambda i: (normalize(dramas[i].title), dramas[i].id))
+        titles = sorted(range(len(dramas)), key=lambda i: (fold(dramas[i].title), dramas[i].id))
         self._title_rank = np.empty(len(dramas), dtype=np.int64)
         self._title_rank[titles] = np.arange(len(dramas))
         self._part: list[int] = []
         self._series_key: list[str] = []
         series: dict[str, list[int]] = {}
         for i, d in enumerate(dramas):
-            key, part = series_part(d.title)
+            key, part = series_part(d.title, fold)
             self._series_key.append(key)
             self._part.append(part)
             series.setdefault(key, []).append(i)
@@ -151,13 +157,14 @@ class Recommender:
         for facets in self._facets:
             for tag in facets.tags:
                 self._tag_df[tag] = self._tag_df.get(tag, 0) + 1
-        self.genres: list[str] = unique_folded(g for d in dramas for g in d.genres)
+        # Each distinct spelling once (first occurrence first), so `unique_folded` folds few strings.
+        self.genres: list[str] = unique_folded(dict.fromkeys(g for d in dramas for g in d.genres))
         """Every genre, one spelling per folded form, sorted case-insensitively (for autocomplete)."""
-        self.tags: list[str] = unique_folded(t for d in dramas for t in d.tags)
+        self.tags: list[str] = unique_folded(dict.fromkeys(t for d in dramas for t in d.tags))
         """Every tag, one spelling per folded form, sorted case-insensitively (for autocomplete)."""
-        self.platforms: list[str] = unique_folded(p for d in dramas for p in where_to_watch(d))
+        self.platforms: list[str] = unique_folded(dict.fromkeys(p for w in where for p in w))
         """Every streaming service, one spelling per folded form, sorted (for autocomplete)."""
-        self.networks: list[str] = unique_folded(n for d in dramas for n in d.network)
+        self.networks: list[str] = unique_folded(dict.fromkeys(n for d in dramas for n in d.network))
         """Every original broadcaster, one spelling per folded form, sorted (for autocomplete)."""
 
     def __len__(self) -> int:
@@ -180,7 +187,7 @@ class Recommender:
     def shared_tags(self, drama: Drama, likes: Sequence[Drama]) -> tuple[str, ...]:
         """Tags `drama` shares with any of `likes` (compared folded), rarest first, as `drama` spells them."""
         liked = set().union(*(self._facets[self._index_of[d.id]].tags for d in likes)) if likes else set()
-        spelled = {normalize(t): t for t in reversed(drama.tags)}
+        spelled = {fold(t): t for t in reversed(drama.tags)}
         keys = sorted(set(spelled) & liked, key=lambda t: (self._tag_df.get(t, 0), t))
         return tuple(spelled[k] for k in keys)
 
@@ -322,7 +329,7 @@ class Recommender:
         weight = SIMILARITY_WEIGHT if weight is None else weight
         servers = server_scores or {}
         quality_of = self._quality(servers)
-        liked_genres = {normalize(g) for d in likes for g in d.genres}
+        liked_genres = {fold(g) for d in likes for g in d.genres}
         like_series = {self._series_key[self._index_of[d.id]]: d for d in likes}
         out = []
         for i in ordered:
@@ -337,9 +344,7 @@ class Recommender:
                     score=weight * similarity + (1 - weight) * q if sim is not None else q,
                     similarity=similarity,
                     shared_tags=self.shared_tags(drama, likes) if kind != "also" else (),
-                    shared_genres=tuple(g for g in drama.genres if normalize(g) in liked_genres)
-                    if kind != "also"
-                    else (),
+                    shared_genres=tuple(g for g in drama.genres if fold(g) in liked_genres) if kind != "also" else (),
                     server=server if server is not None and server[1] > 0 else None,
                     filters=filters,
                     kind=kind,

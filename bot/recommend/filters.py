@@ -36,13 +36,14 @@ class Facets:
     networks: frozenset[str] = frozenset()
 
 
-def facets_of(drama: Drama) -> Facets:
-    """The filter facets of `drama`."""
+def facets_of(drama: Drama, fold: Callable[[str], str] = normalize, where: tuple[str, ...] | None = None) -> Facets:
+    """The filter facets of `drama` (`fold`: `normalize`, or a remembered copy of it for a whole catalog;
+    `where`: `where_to_watch(drama)` when the caller has it already)."""
     return Facets(
-        genres=frozenset(normalize(g) for g in drama.genres),
-        tags=frozenset(normalize(t) for t in drama.tags),
+        genres=frozenset(fold(g) for g in drama.genres),
+        tags=frozenset(fold(t) for t in drama.tags),
         episodes=drama.episodes,
-        where=tuple(p.casefold() for p in where_to_watch(drama)),
+        where=tuple(p.casefold() for p in (where_to_watch(drama) if where is None else where)),
         networks=frozenset(n.casefold().strip() for n in drama.network),
     )
 

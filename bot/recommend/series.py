@@ -10,6 +10,7 @@ whole title. Four-digit years ("Reply 1988") and numbers glued to a word ("The K
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.catalog.model import normalize
 
@@ -19,8 +20,8 @@ _PART = re.compile(
 )
 
 
-def series_part(title: str) -> tuple[str, int]:
-    """(series key, part number ≥ 1) of a title, by the module's rule.
+def series_part(title: str, fold: Callable[[str], str] = normalize) -> tuple[str, int]:
+    """(series key, part number ≥ 1) of a title, by the module's rule (`fold`: a remembered `normalize`).
 
     >>> series_part("Hospital Playlist Season 2")
     ('hospital playlist', 2)
@@ -29,6 +30,6 @@ def series_part(title: str) -> tuple[str, int]:
     """
     match = _PART.match(title.strip())
     if match is None:
-        return normalize(title), 1
+        return fold(title), 1
     number = int(match.group("n") or match.group("m"))
-    return normalize(match.group("base")), max(1, number)
+    return fold(match.group("base")), max(1, number)

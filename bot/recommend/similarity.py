@@ -23,12 +23,13 @@ With several liked shows the query is their mean. One shared rare tag therefore 
 most W_f · (its share of the family's norm), which the floor in `bot.recommend.engine` keeps out
 of the list unless genres or other tags agree.
 
-Stored as one posting list per term (numpy arrays of drama indexes and weights √W_f · idf / |v_f|),
-so a query costs one vectorised add per query term.
+Stored as flat numpy arrays (CSR-style, by drama and by term) of weights √W_f · idf / |v_f|, so the
+build is a few vectorised passes and a query costs one vectorised add per query term.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -38,62 +39,71 @@ from bot.catalog.model import Drama, normalize
 
 FAMILY_WEIGHTS: dict[str, float] = {"genre": 0.35, "curated": 0.35, "community": 0.20, "cast": 0.10}
 """W_f: how much each family of evidence counts towards similarity (they sum to 1)."""
+fold = functools.lru_cache(maxsize=1 << 18)(normalize)
+"""`normalize`, remembered: a catalog repeats the same genre, tag and cast words thousands of times."""
 IDF_CAP = 1.0 + math.log(40)
 """The largest idf a term gets: a term rarer than 1 show in 40 counts no more than one that is 1 in 40."""
 
 
 def family_terms(drama: Drama) -> dict[str, set[str]]:
     """The folded terms of `drama` per family (see the module docstring). Empty families are left out."""
-    genres = {normalize(g) for g in drama.genres}
+    genres = {fold(g) for g in drama.genres}
     curated, community = set(), set()
     for tag in drama.tags:
-        (curated if tag == tag.lower() else community).add(normalize(tag))
+        (curated if tag == tag.lower() else community).add(fold(tag))
     out = {
         "genre": genres,
         "curated": curated - genres,  # a genre word used as a tag is evidence once, as a genre
         "community": community,
-        "cast": {normalize(name) for name in (*drama.starring, *drama.cast)},
+        "cast": {fold(name) for name in (*drama.starring, *drama.cast)},
     }
     return {family: terms - {""} for family, terms in out.items() if terms - {""}}
 
 
+FAMILIES = ("genre", "curated", "community", "cast")
+
+
 class SimilarityIndex:
-    """Per-family capped TF-IDF over a fixed list of dramas, with posting lists for fast queries."""
+    """Per-family capped TF-IDF over a fixed list of dramas, stored twice as flat numpy arrays: by
+    drama (a drama's vector) and by term (its posting list), so a query is one vectorised add per term."""
 
     def __init__(self, dramas: Sequence[Drama]) -> None:
         n = len(dramas)
-        families = [family_terms(d) for d in dramas]
-        df: dict[tuple[str, str], int] = {}
-        for fams in families:
-            for family, terms in fams.items():
+        term_id: dict[tuple[str, str], int] = {}
+        ent_drama: list[int] = []
+        ent_term: list[int] = []
+        ent_family: list[int] = []
+        for i, drama in enumerate(dramas):
+            for family, terms in family_terms(drama).items():
+                f = FAMILIES.index(family)
                 for term in terms:
-                    key = (family, term)
-                    df[key] = df.get(key, 0) + 1
-        self.idf = {key: min(IDF_CAP, 1.0 + math.log(n / count)) for key, count in df.items()}
-        term_id = {key: k for k, key in enumerate(self.idf)}
-        self.terms = list(self.idf)
-        # Each drama's weights: term id → √W_f · idf / |v_f| ; and the families it has (Σ W_f over them).
-        self.vectors: list[dict[int, float]] = []
-        self.family_weight = np.zeros(n)
-        post_ids: list[list[int]] = [[] for _ in self.terms]
-        post_w: list[list[float]] = [[] for _ in self.terms]
-        for i, fams in enumerate(families):
-            vec: dict[int, float] = {}
-            for family, terms in fams.items():
-                idfs = [self.idf[(family, t)] for t in terms]
-                scale = math.sqrt(FAMILY_WEIGHTS[family]) / math.sqrt(sum(x * x for x in idfs))
-                for t, x in zip(terms, idfs, strict=True):
-                    k = term_id[(family, t)]
-                    vec[k] = x * scale
-                    post_ids[k].append(i)
-                    post_w[k].append(x * scale)
-                self.family_weight[i] += FAMILY_WEIGHTS[family]
-            self.vectors.append(vec)
-        self.postings = [
-            (np.asarray(ids, dtype=np.int64), np.asarray(w, dtype=np.float64))
-            for ids, w in zip(post_ids, post_w, strict=True)
-        ]
+                    ent_drama.append(i)
+                    ent_term.append(term_id.setdefault((family, term), len(term_id)))
+                    ent_family.append(f)
+        drama_of = np.asarray(ent_drama, dtype=np.int64)
+        term_of = np.asarray(ent_term, dtype=np.int64)
+        family_of = np.asarray(ent_family, dtype=np.int64)
+        df = np.bincount(term_of, minlength=len(term_id))
+        idf = np.minimum(IDF_CAP, 1.0 + np.log(n / np.maximum(df, 1)))
+        self.terms = list(term_id)
+        self.idf = dict(zip(self.terms, idf.tolist(), strict=True))
+        # Each entry's weight √W_f · idf / |v_f|, |v_f| the norm of the drama's family vector.
+        x = idf[term_of]
+        group = drama_of * len(FAMILIES) + family_of
+        squares = np.bincount(group, weights=x * x, minlength=len(FAMILIES) * n)
+        family_w = np.array([FAMILY_WEIGHTS[f] for f in FAMILIES])
+        weight = x * np.sqrt(family_w[family_of]) / np.sqrt(squares[group]) if len(x) else x
+        self.family_weight = (squares.reshape(n, len(FAMILIES)) > 0) @ family_w
+        self._by_drama = (np.concatenate(([0], np.cumsum(np.bincount(drama_of, minlength=n)))), term_of, weight)
+        order = np.argsort(term_of, kind="stable")
+        self._by_term = (np.concatenate(([0], np.cumsum(df))), drama_of[order], weight[order])
         self.size = n
+
+    def vector(self, i: int) -> dict[int, float]:
+        """Drama `i`'s weights: term id → √W_f · idf / |v_f|."""
+        start, terms, weights = self._by_drama
+        a, b = start[i], start[i + 1]
+        return dict(zip(terms[a:b].tolist(), weights[a:b].tolist(), strict=True))
 
     def query(self, likes: Sequence[int], weights: Sequence[float] | None = None) -> dict[int, float]:
         """The query vector (term id → weight) for liked drama indexes: their (weighted) mean, each
@@ -104,21 +114,22 @@ class SimilarityIndex:
         total = sum(w for _, w in pairs)
         for i, weight in pairs:
             share = weight / (total * self.family_weight[i])
-            for k, w in self.vectors[i].items():
+            for k, w in self.vector(i).items():
                 q[k] = q.get(k, 0.0) + w * share
         return q
 
     def scores(self, likes: Sequence[int], weights: Sequence[float] | None = None) -> np.ndarray:
         """sim(likes, d) for every drama d (0..1, float64 array of length N); `weights` as for `query`."""
         out = np.zeros(self.size)
+        start, dramas, values = self._by_term
         for k, weight in self.query(likes, weights).items():
-            ids, w = self.postings[k]
-            out[ids] += weight * w
+            a, b = start[k], start[k + 1]
+            out[dramas[a:b]] += weight * values[a:b]
         return out
 
     def pair(self, a: int, b: int) -> float:
         """sim(a, b) for two drama indexes (not symmetric when their families differ)."""
         if not self.family_weight[a]:
             return 0.0
-        va, vb = self.vectors[a], self.vectors[b]
+        va, vb = self.vector(a), self.vector(b)
         return sum(w * vb.get(k, 0.0) for k, w in va.items()) / self.family_weight[a]
