@@ -387,8 +387,12 @@ def _num(x: float | None) -> str:
 
 
 def _versus(value: float, others: Sequence[float], higher_is_better: bool) -> str:
-    better = all((value > o) if higher_is_better else (value < o) for o in others)
-    return "met" if better else "missed"
+    """ "met" when `value` beats every other. At the end of the scale (a share of 1.0 where higher is
+    better, 0 where lower is) a baseline that is there too is tied, not beaten: still met, and said."""
+    bound = 1.0 if higher_is_better else 0.0
+    better = all((value > o) if higher_is_better else (value < o) for o in others if not value == o == bound)
+    tied = value == bound and bound in others
+    return ("met (at the end of the scale; a baseline is there too)" if tied else "met") if better else "missed"
 
 
 def _verdict_report(results: EvalResults, subject: str, details: bool) -> list[str]:

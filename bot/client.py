@@ -26,6 +26,7 @@ EXTENSIONS = (
     "cogs.ratings",
     "cogs.rating_prompts",
     "cogs.recommend",
+    "cogs.taste",
     "cogs.watchlist",
     "cogs.upnext",
     "cogs.watchnight",

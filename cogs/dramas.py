@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.catalog import verdict
 from bot.catalog.index import Catalog
+from bot.recommend.taste import TasteBook
 from bot.ui import embeds, messages
 from bot.ui.embeds import SECTION_LABEL, Section
 from bot.ui.errors import UserFacingError
@@ -34,6 +35,7 @@ class DramasCog(commands.Cog):
     def __init__(self, catalog: Catalog, storage: Storage | None = None) -> None:
         self.catalog = catalog
         self.storage = storage
+        self.book = TasteBook()
 
     @app_commands.allowed_installs(guilds=True, users=True)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
@@ -69,11 +71,13 @@ class DramasCog(commands.Cog):
         self, interaction: discord.Interaction, title: Title, looking_for: LookingFor | None = None
     ) -> None:
         answer = verdict.answer(title, looking_for) if looking_for else None
-        watchers = None
+        watchers = kindred = None
         guild_id = server_of(interaction)
         if guild_id is not None and self.storage is not None:
             watchers = await in_time(interaction, self.storage.watchers(guild_id, title.id))
-        await respond(interaction, embed=with_watchers(embeds.verdict_embed(title, answer), watchers))
+            taste = self.book.of(await in_time(interaction, self.storage.guild_votes(guild_id)))
+            kindred = messages.kindred_line(taste.kindred_rating(interaction.user.id, title.id))
+        await respond(interaction, embed=with_watchers(embeds.verdict_embed(title, answer, kindred=kindred), watchers))
 
     @app_commands.allowed_installs(guilds=True, users=True)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)

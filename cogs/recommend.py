@@ -9,8 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.catalog.index import Catalog
-from bot.recommend.engine import Recommender
+from bot.recommend.engine import Recommender, taste_weights
 from bot.recommend.filters import Filters
+from bot.recommend.taste import TasteBook
 from bot.ui.messages import heading
 from bot.ui.options import Title, term_choices
 from bot.ui.replies import in_time, ramen, respond, server_of
@@ -31,6 +32,7 @@ class RecommendCog(commands.Cog):
         self.catalog = catalog
         self.storage = storage
         self.recommender = recommender
+        self.book = TasteBook()
 
     @app_commands.allowed_installs(guilds=True, users=True)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
@@ -59,18 +61,22 @@ class RecommendCog(commands.Cog):
         rated: list[tuple[str, int]] = []
         server: dict[str, tuple[float, int]] = {}
         watched: frozenset[str] = frozenset()  # finished or dropped here: left out
+        co_liked = None
         guild_id = server_of(interaction)
         if guild_id is not None and self.storage is not None:
             taste = await in_time(interaction, self.storage.member_taste(guild_id, interaction.user.id))
             rated, server = taste.rated, taste.server
             watched = await in_time(interaction, self.storage.recommend_exclusions(guild_id, interaction.user.id))
+            guild = self.book.of(await in_time(interaction, self.storage.guild_votes(guild_id)))
+            co_liked = guild.co_liked([like.id] if like is not None else taste_weights(rated))
         # Raises NothingToRecommend, which the one error path (bot.ui.errors) words.
         picks = self.recommender.recommend_for(
-            like, filters, rated=rated, server_scores=server, limit=MAX_RESULTS, watched=watched
+            like, filters, rated=rated, server_scores=server, co_liked=co_liked, limit=MAX_RESULTS, watched=watched
         )
         view = RecommendPager(
             picks.results,
             heading(picks),
+            likes=picks.likes,
             owner_id=interaction.user.id,
             owner_name=interaction.user.display_name,
             key=interaction.id,

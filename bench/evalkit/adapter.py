@@ -20,7 +20,9 @@ from bot.catalog.assemble import build_catalog
 from bot.catalog.model import Drama, normalize  # noqa: F401  (re-exported for the harness)
 from bot.catalog.verdict import answer
 from bot.catalog.vocabulary import LOOKING_FOR
-from bot.recommend.engine import Recommender, stand_in_likes
+from bot.recommend.engine import Recommender, taste_weights
+from bot.recommend.filters import Filters
+from bot.recommend.taste import GuildTaste
 
 # ---------------------------------------------------------------------------
 
@@ -74,24 +76,32 @@ def engine_verdict(drama: Drama, interest: str) -> str:
 
 
 def engine_taste_signal(dramas: Sequence[Drama], votes: Mapping[str, Mapping[str, int]]):
-    """What /recommend shows a member today with no options: the content engine from their "stand-in likes".
-
-    The member's top-rated shows (score ≥ 7, best 3: `stand_in_likes`) become the liked shows; the
-    member's rated shows are excluded; the guild's plain means are passed as server scores, as the
-    cog does. Returns (member, k) → up to k drama ids.
+    """What /recommend shows a member with no options: their taste profile from their votes
+    (`Recommender.for_member`, shows rated above their own mean), blended with this guild's
+    item-to-item evidence for those shows (`GuildTaste.co_liked`); the member's rated shows are
+    excluded; the guild's plain means are the server scores, as the cog passes them.
+    Returns (member, k) → up to k drama ids.
     """
     recommender = Recommender(dramas)
-    by_id = {d.id: d for d in dramas}
-    server: dict[str, list[int]] = {}
-    for member_votes in votes.values():
-        for drama_id, score in member_votes.items():
-            server.setdefault(drama_id, []).append(score)
-    server_scores = {i: (sum(s) / len(s), len(s)) for i, s in server.items()}
+    taste = GuildTaste(votes)
+    server_scores = {i: (_mean(votes, i), len(raters)) for i, raters in taste.by_drama.items()}
 
     def rank(member: str, k: int) -> list[str]:
         own = votes.get(member, {})
-        likes = [by_id[i] for i in stand_in_likes(own.items()) if i in by_id]
-        results = recommender.recommend(likes, exclude=own.keys(), server_scores=server_scores, limit=k)
-        return [r.drama.id for r in results]
+        co_liked = taste.co_liked(taste_weights(own.items()))
+        picks = recommender.recommend_for(
+            None,
+            Filters(),
+            rated=list(own.items()),
+            server_scores=server_scores,
+            co_liked=co_liked,
+            limit=k,
+        )
+        return [r.drama.id for r in picks.results]
 
     return rank
+
+
+def _mean(votes: Mapping[str, Mapping[str, int]], drama_id: str) -> float:
+    scores = [v[drama_id] for v in votes.values() if drama_id in v]
+    return sum(scores) / len(scores)

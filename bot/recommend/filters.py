@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog.model import Drama, normalize
-from bot.catalog.vocabulary import genre_key, where_to_watch
+from bot.catalog.vocabulary import GENRE_SYNONYMS, genre_key, where_to_watch
 
 FILTER_ORDER = ("genre", "tag", "max_episodes", "platform", "network")
 """The order in which filters are applied when finding the one that emptied the list."""
@@ -37,13 +37,14 @@ class Facets:
     networks: frozenset[str] = frozenset()
 
 
-def facets_of(drama: Drama) -> Facets:
-    """The filter facets of `drama`."""
+def facets_of(drama: Drama, fold: Callable[[str], str] = normalize, where: tuple[str, ...] | None = None) -> Facets:
+    """The filter facets of `drama` (`fold`: `normalize`, or a remembered copy of it for a whole catalog;
+    `where`: `where_to_watch(drama)` when the caller has it already)."""
     return Facets(
-        genres=frozenset(genre_key(g) for g in drama.genres),
-        tags=frozenset(normalize(t) for t in drama.tags),
+        genres=frozenset(fold(GENRE_SYNONYMS.get(fold(g), g)) for g in drama.genres),  # as `genre_key`
+        tags=frozenset(fold(t) for t in drama.tags),
         episodes=drama.episodes,
-        where=tuple(p.casefold() for p in where_to_watch(drama)),
+        where=tuple(p.casefold() for p in (where_to_watch(drama) if where is None else where)),
         networks=frozenset(n.casefold().strip() for n in drama.network),
     )
 

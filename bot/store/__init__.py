@@ -3,7 +3,8 @@
 `Storage` is the one object the bot holds: a SQLite file (WAL, `sqlite`) or a PostgreSQL database
 (`postgres`, DATABASE_URL), the same numbered migrations (`migrate`), a group-commit write queue
 with explicit transactions (`core`), and one area per subject: `votes`, `prompts`, `watch`
-(watchlists, up next), `watch_night` and `claims` (work done once across processes). New areas
+(watchlists, up next), `watch_night`, `claims` (work done once across processes)
+and `taste` (a guild's votes by member). New areas
 (and other backends) are added here.
 """
 
@@ -11,6 +12,7 @@ from bot.store.claims import ClaimStore
 from bot.store.core import Clock
 from bot.store.migrate import Migration, StorageError, load_migrations, migration_script
 from bot.store.prompts import PromptStore, RatingPrompt, ReconcileResult
+from bot.store.taste import GuildVotes, TasteStore
 from bot.store.votes import GuildScore, MemberTaste, RankedScore, Vote, VoteStore
 from bot.store.watch import (
     ListedEntry,
@@ -25,8 +27,9 @@ from bot.store.watch import (
 from bot.store.watch_night import WatchNightStore, WatchParty, WatchPoll
 
 
-class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore):
-    """Ratings, rating prompts, watchlists, up next, watch nights and claims on SQLite or PostgreSQL.
+class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore, TasteStore):
+    """Ratings, rating prompts, watchlists, up next, watch nights, claims and a guild's votes by member,
+    on SQLite or PostgreSQL.
     Build it with `Storage.open()`.
 
     Ids (guild, user, channel, message) are Discord snowflakes as ints; `drama_id` is the
@@ -39,6 +42,7 @@ class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore):
 __all__ = [
     "Clock",
     "GuildScore",
+    "GuildVotes",
     "ListedEntry",
     "MemberTaste",
     "Migration",

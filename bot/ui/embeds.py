@@ -328,8 +328,11 @@ def character_embed(drama: Drama, character: Character) -> discord.Embed:
 # --------------------------------------------------------------------------- /shouldiwatch
 
 
-def verdict_embed(drama: Drama, answer: Answer | None = None) -> discord.Embed:
-    """Who the show is for and not for, the reviewer's score, and (with `answer`) a clear verdict."""
+def verdict_embed(drama: Drama, answer: Answer | None = None, *, kindred: str | None = None) -> discord.Embed:
+    """Who the show is for and not for, the reviewer's score, and (with `answer`) a clear verdict.
+
+    `kindred`: `bot.ui.messages.kindred_line` ("Members with your taste rate it 8.5 (4 members)."), or None.
+    """
     draft = EmbedDraft(f"Should I watch {drama.title}?")
     if answer is not None:
         label = LOOKING_FOR.get(answer.looking_for, answer.looking_for)
@@ -349,6 +352,8 @@ def verdict_embed(drama: Drama, answer: Answer | None = None) -> discord.Embed:
     draft.add_field("Reviewer's ramen", [reviewer_line(drama)], inline=True)
     if drama.episodes:
         draft.add_field("Episodes", [md(str(drama.episodes))], inline=True)
+    if kindred:
+        draft.add_field("This server", [plain(kindred, 300)])
     return draft.build()
 
 

@@ -33,6 +33,14 @@ NO_REACTIONS = (
 SERVERS_ONLY = "This command works in servers only: ratings, watchlists and up next belong to a server."
 
 
+TASTE_SELF = "Pick someone else: your taste always agrees with itself."
+
+
+def taste_bot(name: str) -> str:
+    """/taste aimed at a bot."""
+    return f"{plain(name, 100)} is a bot and rates nothing."
+
+
 def votes_word(count: int) -> str:
     """ "1 vote" / "n votes"."""
     return "1 vote" if count == 1 else f"{count} votes"
@@ -108,7 +116,7 @@ def heading(picks: Picks) -> str:
     """The results' title: why these shows, and the filters, e.g. 'Because you like Run On · tagged “sports”'."""
     titles = ", ".join(d.title for d in picks.likes)
     if picks.likes and picks.stand_in:
-        head = f"Because you rated {titles} highly"
+        head = f"For you, from your ratings here (most of all {titles})"
     elif picks.likes:
         head = f"Because you like {titles}"
     else:
@@ -130,10 +138,43 @@ def no_match_message(filters: Filters, emptied_by: str | None) -> str:
     return f"No drama {phrases}: the {emptied_by} filter emptied the list."
 
 
+def close_note(results: Sequence[Recommendation], start: int, end: int, likes: Sequence[Drama]) -> str | None:
+    """The line that ends the close shows, for the page showing `results[start:end]`, or None.
+
+    "That's all that's close to Run On." on the page where the shows like the seed run out, followed
+    by "You might also try these best-rated shows:" when best-rated others come after them.
+    """
+    close = [i for i, r in enumerate(results) if r.kind in ("like", "sequel")]
+    if not likes or not results or results[0].kind == "taste":
+        return None
+    last_close = close[-1] if close else -1
+    also = next((i for i, r in enumerate(results) if r.kind == "also"), None)
+    if also is None and not (start <= last_close < end and end >= len(results)):
+        return None
+    if also is not None and not start <= also < end:
+        return None
+    seeds = ", ".join(d.title for d in likes)
+    head = f"That's all that's close to {seeds}." if close else f"Nothing in the catalog is close to {seeds}."
+    return f"{head} You might also try these best-rated shows:" if also is not None else head
+
+
+def kindred_line(rating: tuple[float, int] | None) -> str | None:
+    """/shouldiwatch's "Members with your taste rate it 8.5 (4 members)", or None without such members."""
+    if rating is None:
+        return None
+    mean, count = rating
+    return f"Members with your taste rate it {one_decimal(mean)} ({count} member{'s' if count != 1 else ''})."
+
+
 def reason_line(result: Recommendation) -> str:
-    """The one-line why of a recommendation, in plain text (escape it before display): shared tags,
-    then the server's rating, then shared genres, the filters, then the reviewer's or community's score."""
-    if result.shared_tags:
+    """The one-line why of a recommendation, in plain text (escape it before display): a liked show's own
+    sequel, what members here who loved it also loved, shared tags, then the server's rating, then shared
+    genres, the filters, then the reviewer's or community's score."""
+    if result.kind == "sequel" and result.part_of is not None:
+        return f"another part of {result.part_of.title}, which you like"
+    if result.co_raters:
+        return f"members here who rated your shows highly rate it highly too ({result.co_raters} members)"
+    if result.shared_tags and result.kind != "also":
         return "shared tags: " + ", ".join(result.shared_tags[:MAX_REASON_TAGS])
     if result.server is not None and result.server[1] > 0:
         mean, count = result.server

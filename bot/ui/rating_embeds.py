@@ -192,7 +192,13 @@ def recommendation_lines(result: Recommendation) -> list[Markup]:
 
 
 def recommend_embed(
-    results_page: Sequence[Recommendation], page: int, pages: int, heading: str, *, per_page: int = 5
+    results_page: Sequence[Recommendation],
+    page: int,
+    pages: int,
+    heading: str,
+    *,
+    per_page: int = 5,
+    note: str | None = None,
 ) -> discord.Embed:
     """One page of `/recommend`: a field per show, "n. Title (year)" over its reason, facts and scores.
 
@@ -201,8 +207,11 @@ def recommend_embed(
         page, pages: this page's number (1-based) and the page count, shown in the footer.
         heading: the embed's title (plain text: why these shows, which filters).
         per_page: page size, for numbering the shows across pages (`bot.recommend.engine.PAGE_SIZE`).
+        note: plain text for the description, e.g. `bot.ui.messages.close_note` (escaped here).
     """
     draft = EmbedDraft(heading)
+    if note:
+        draft.describe(plain(note, 1000))
     first = (page - 1) * per_page + 1
     for number, result in enumerate(results_page, start=first):
         draft.add_field(f"{number}. {drama_title(result.drama)}", recommendation_lines(result))

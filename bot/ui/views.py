@@ -10,7 +10,7 @@ its buttons answer that the results have expired.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 import discord
@@ -20,7 +20,7 @@ from bot.recommend.engine import PAGE_SIZE, Recommendation
 from bot.ui import limits
 from bot.ui.embeds import character_embed
 from bot.ui.errors import UserFacingError, handle_app_command_error
-from bot.ui.messages import CHARACTER_GONE, EXPIRED, not_your_pager
+from bot.ui.messages import CHARACTER_GONE, EXPIRED, close_note, not_your_pager
 from bot.ui.rating_embeds import recommend_embed
 from bot.ui.replies import NO_PINGS, ramen, respond
 
@@ -129,6 +129,7 @@ class RecommendPager(discord.ui.View):
         results: list[Recommendation],
         heading: str,
         *,
+        likes: Sequence[Drama] = (),
         owner_id: int,
         owner_name: str,
         key: int,
@@ -137,7 +138,7 @@ class RecommendPager(discord.ui.View):
         timeout: float = VIEW_TIMEOUT,
     ) -> None:
         super().__init__(timeout=timeout)
-        self.results, self.heading = results, heading
+        self.results, self.heading, self.likes = results, heading, list(likes)
         self.owner_id, self.owner_name = owner_id, owner_name
         self.key, self.registry = key, registry
         self.page = 1
@@ -154,8 +155,10 @@ class RecommendPager(discord.ui.View):
     def embed(self) -> discord.Embed:
         """The current page's embed."""
         start = (self.page - 1) * PAGE_SIZE
+        end = start + PAGE_SIZE
+        note = close_note(self.results, start, end, self.likes)
         return recommend_embed(
-            self.results[start : start + PAGE_SIZE], self.page, self.pages, self.heading, per_page=PAGE_SIZE
+            self.results[start:end], self.page, self.pages, self.heading, per_page=PAGE_SIZE, note=note
         )
 
     def _sync_buttons(self) -> None:

@@ -63,11 +63,12 @@ async def test_cog_leaves_out_what_the_member_rated(cog, storage):
 
 async def test_cog_without_options_uses_the_members_top_rated_shows(cog, storage):
     await storage.record_vote(111, "run-on", 42, 9)
-    await storage.record_vote(111, "squid-game", 42, 4)  # below 7: does not stand in
+    await storage.record_vote(111, "squid-game", 42, 4)  # below the member's mean (6.5): not in the profile
     inter = make_interaction()
     await invoke(cog.recommend, inter)
     [sent] = inter.sent
-    assert sent.embed.title == "Because you rated Run On highly"
+    assert sent.embed.title == "For you, from your ratings here (most of all Run On)"
+    assert {r.kind for r in sent.view.results} == {"taste"}
     ids = _all_results(sent)
     assert "run-on" not in ids and "squid-game" not in ids
 

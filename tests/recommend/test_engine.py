@@ -14,15 +14,20 @@ from bot.catalog.index import Catalog
 from bot.catalog.model import Drama, Review, normalize
 from bot.catalog.vocabulary import matching_terms, where_to_watch
 from bot.recommend.engine import (
+    ALSO_TRY,
     PAGE_SIZE,
     QUALITY_PRIOR,
+    SIMILARITY_FLOOR,
     SIMILARITY_WEIGHT,
     Recommender,
     base_quality,
     quality,
     stand_in_likes,
+    taste_weights,
 )
 from bot.recommend.filters import Filters, first_emptying_filter
+from bot.recommend.series import series_part
+from bot.recommend.similarity import IDF_CAP, SimilarityIndex, family_terms
 from bot.ui.messages import no_match_message, reason_line
 from bot.ui.rating_embeds import recommend_embed
 from cogs.recommend import MAX_RESULTS
@@ -33,7 +38,7 @@ from cogs.recommend import MAX_RESULTS
 def _toy() -> list[Drama]:
     return [
         Drama(id="a", title="Alpha", genres=("Romance",), tags=("sports", "healing")),
-        Drama(id="b", title="Bravo", genres=("Romance",), tags=("Sports",)),  # case differs: same term
+        Drama(id="b", title="Bravo", genres=("Romance",), tags=("sports",)),
         Drama(id="c", title="Charlie", genres=("Thriller",), tags=("revenge",)),
         Drama(id="d", title="Delta", genres=("Romance", "Thriller"), tags=("healing",)),
     ]
@@ -44,47 +49,113 @@ def toy() -> Recommender:
     return Recommender(Catalog(_toy()))
 
 
-def test_recommender_idf_weighs_rare_terms_more(toy):
-    # N = 4. df: romance 3, sports 2, healing 2, thriller 2, revenge 1.  idf = 1 + ln(N / df).
-    assert toy.idf("Romance") == pytest.approx(1 + math.log(4 / 3))  # 1.287682
-    assert toy.idf("SPORTS") == pytest.approx(1 + math.log(2))  # 1.693147
-    assert toy.idf("revenge") == pytest.approx(1 + math.log(4))  # 2.386294
-    assert toy.idf("revenge") > toy.idf("sports") > toy.idf("romance")
-    assert toy.idf("unknown") == 0.0
+def test_idf_weighs_rare_terms_more_and_is_capped():
+    index = SimilarityIndex(_toy())
+    # N = 4. df: romance 3, thriller 2 (genre family); sports 2, healing 2, revenge 1 (curated). idf = 1 + ln(N/df).
+    assert index.idf[("genre", "romance")] == pytest.approx(1 + math.log(4 / 3))  # 1.287682
+    assert index.idf[("curated", "sports")] == pytest.approx(1 + math.log(2))  # 1.693147
+    assert index.idf[("curated", "revenge")] == pytest.approx(1 + math.log(4))  # 2.386294
+    # 100 shows, one carries "once": 1 + ln 100 = 5.605 is capped at 1 + ln 40 = 4.688879.
+    many = [Drama(id=f"x{i}", title=f"X{i}", genres=("Drama",), tags=("once",) if i == 0 else ()) for i in range(100)]
+    assert pytest.approx(4.688879, abs=1e-6) == IDF_CAP
+    assert SimilarityIndex(many).idf[("curated", "once")] == pytest.approx(IDF_CAP)
 
 
-def test_recommender_cosine_matches_the_hand_computation(toy):
+def test_tags_fall_into_families_by_their_spelling():
+    drama = Drama(
+        id="x", title="X", genres=("Comedy",), tags=("comedy", "healing", "Strong Female Lead"), starring=("Kim A",)
+    )
+    # "comedy" the tag repeats the genre: it counts once, as a genre. Title Case tags are MyDramaList's.
+    assert family_terms(drama) == {
+        "genre": {"comedy"},
+        "curated": {"healing"},
+        "community": {"strong female lead"},
+        "cast": {"kim a"},
+    }
+
+
+def test_similarity_matches_the_hand_computation(toy):
     a, b, c, d = _toy()
-    # r = idf(romance) = 1.287682, s = idf(sports) = h = idf(healing) = 1.693147.
-    # A = {romance, sports, healing}, B = {romance, sports}: dot = r² + s² = 1.658125 + 2.866747 = 4.524872;
-    # |A| = √(r² + s² + h²) = √7.391619 = 2.718753, |B| = √4.524872 = 2.127175;
-    # cos(A, B) = 4.524872 / (2.718753 · 2.127175) = 0.782408.
-    assert toy.similarity(a, b) == pytest.approx(0.782408, abs=1e-6)
-    # D = {romance, thriller, healing}: dot(A, D) = r² + h² = 4.524872; |D| = √(r² + t² + h²) = 2.718753;
-    # cos(A, D) = 4.524872 / 7.391619 = 0.612162.
-    assert toy.similarity(a, d) == pytest.approx(0.612162, abs=1e-6)
+    # A has genres and curated tags: Σ W = 0.35 + 0.35 = 0.7.
+    # A→B: cos_genre = 1 (romance alone); cos_curated = s² / (s√2 · s) = 1/√2 = 0.707107 (s = h = 1.693147).
+    #      sim = (0.35 · 1 + 0.35 · 0.707107) / 0.7 = 0.853553.
+    assert toy.similarity(a, b) == pytest.approx(0.853553, abs=1e-6)
+    # A→D: cos_genre = r / √(r² + t²) = 1.287682 / 2.127175 = 0.605350; cos_curated = 1/√2.
+    #      sim = 0.5 · 0.605350 + 0.5 · 0.707107 = 0.656228.
+    assert toy.similarity(a, d) == pytest.approx(0.656228, abs=1e-6)
     assert toy.similarity(a, c) == 0.0  # nothing shared
     assert toy.similarity(a, a) == pytest.approx(1.0)
-    assert toy.similarity(b, a) == toy.similarity(a, b)
 
 
-def test_recommend_ranks_toy_shows_by_cosine_and_skips_unrelated_ones(toy):
+def test_recommend_ranks_toy_shows_and_stops_at_the_floor(toy):
     a = _toy()[0]
     results = toy.recommend([a])
-    # C shares no term with A: the inverted index never reaches it. A itself is left out.
+    # C shares nothing: below the floor, and unscored, so not even "you might also try".
     assert [r.drama.id for r in results] == ["b", "d"]
-    assert [r.similarity for r in results] == pytest.approx([0.782408, 0.612162], abs=1e-6)
-    # No scores at all: quality is the prior, 0.6, so score = 0.7 · cos + 0.3 · 0.6 = 0.727686 for B.
-    assert results[0].score == pytest.approx(SIMILARITY_WEIGHT * 0.782408 + (1 - SIMILARITY_WEIGHT) * 0.6, abs=1e-6)
-    assert results[0].shared_tags == ("Sports",)  # as B spells it; "healing" is A's alone
-    assert reason_line(results[0]) == "shared tags: Sports"
+    assert [r.kind for r in results] == ["like", "like"]
+    assert [r.similarity for r in results] == pytest.approx([0.853553, 0.656228], abs=1e-6)
+    # No scores at all: quality is the prior, 0.6, so score = 0.75 · 0.853553 + 0.25 · 0.6 = 0.790165 for B.
+    assert results[0].score == pytest.approx(SIMILARITY_WEIGHT * 0.853553 + (1 - SIMILARITY_WEIGHT) * 0.6, abs=1e-6)
+    assert results[0].shared_tags == ("sports",)
+    assert reason_line(results[0]) == "shared tags: sports"
     assert reason_line(results[1]) == "shared tags: healing"
+
+
+def test_one_rare_shared_tag_cannot_carry_a_pick():
+    seed = Drama(id="s", title="Seed", genres=("Romance", "Sports"), tags=("slow-burn romance", "athlete", "healing"))
+    prison = Drama(id="p", title="Prison", genres=("Thriller", "Crime"), tags=("athlete", "prison"))
+    filler = [Drama(id=f"f{i}", title=f"F{i}", genres=("Drama",), tags=("office",)) for i in range(20)]
+    engine = Recommender([seed, prison, *filler])
+    # Only "athlete" is shared: idf a = 1 + ln(22/2) = 3.397895; every other tag is on one show, b = 1 + ln 22
+    # = 4.091042. cos_curated = a² / (√(a² + 2b²) · √(a² + b²)) = 11.54569 / (6.709616 · 5.318112) = 0.323567,
+    # and sim = 0.35 · 0.323567 / 0.7 = 0.161784: under the floor, so Prison is not "like" Seed.
+    assert engine.similarity(seed, prison) == pytest.approx(0.161784, abs=1e-6)
+    assert engine.similarity(seed, prison) < SIMILARITY_FLOOR
+    assert "p" not in {r.drama.id for r in engine.recommend([seed]) if r.kind == "like"}
+
+
+def test_seasons_are_grouped_and_a_seeds_sequel_comes_first():
+    assert series_part("Hospital Playlist Season 2") == ("hospital playlist", 2)
+    assert series_part("Weak Hero Class 1") == ("weak hero class", 1)
+    assert series_part("Age of Youth 2") == ("age of youth", 2)
+    assert series_part("Kingdom: Part 3") == ("kingdom", 3)
+    assert series_part("Reply 1988") == ("reply 1988", 1)  # a year, not a part
+    assert series_part("The K2") == ("the k2", 1)  # a number glued to a word
+    show = Drama(id="h1", title="Ward", genres=("Medical",), tags=("medical", "healing"), community_score=9.0)
+    two = Drama(id="h2", title="Ward Season 2", genres=("Medical",), tags=("medical",), community_score=9.1)
+    other = Drama(id="o1", title="Clinic", genres=("Medical",), tags=("medical", "healing"), community_score=8.0)
+    other2 = Drama(id="o2", title="Clinic 2", genres=("Medical",), tags=("medical", "healing"), community_score=9.5)
+    engine = Recommender([show, two, other, other2])
+    results = engine.recommend([show])
+    # The seed's own next season first, labelled; then Clinic before Clinic 2 although Clinic 2 scores higher.
+    assert [(r.drama.id, r.kind) for r in results] == [("h2", "sequel"), ("o1", "like"), ("o2", "like")]
+    assert results[0].part_of == show and reason_line(results[0]) == "another part of Ward, which you like"
+    # A member who rated Clinic sees Clinic 2 alone; one who did not never sees it before Clinic.
+    assert [r.drama.id for r in engine.recommend([show], exclude=["o1"])] == ["h2", "o2"]
+    assert [r.drama.id for r in engine.recommend()] == ["o1", "o2", "h1", "h2"]
+
+
+def test_without_likes_unscored_shows_come_newest_first_never_alphabetical():
+    dramas = [
+        Drama(id="a", title="Alpha", year=2001),
+        Drama(id="z", title="Zulu", year=2020),
+        Drama(id="m", title="Mike", year=2010, community_score=7.0),
+    ]
+    assert [r.drama.id for r in Recommender(dramas).recommend()] == ["m", "z", "a"]
+
+
+def test_taste_weights_are_votes_above_the_members_mean():
+    # Mean (9 + 5 + 7) / 3 = 7: only "a" is above it, by 2.
+    assert taste_weights([("a", 9), ("b", 5), ("c", 7)]) == {"a": 2.0}
+    # All equal: nothing is above the mean, so shows rated ≥ 7 weigh 1 each.
+    assert taste_weights([("a", 8), ("b", 8)]) == {"a": 1.0, "b": 1.0}
+    assert taste_weights([("a", 5), ("b", 5)]) == {}
 
 
 def test_recommend_two_likes_sum_their_vectors(toy):
     _a, b, c, _d = _toy()
     results = toy.recommend([b, c])
-    # The query is unit(B) + unit(C); D shares romance with B and thriller with C, A shares romance + sports.
+    # The query is the mean of B's and C's; D shares romance with B and thriller with C, A romance + sports.
     assert {r.drama.id for r in results} == {"a", "d"}
     assert all(r.drama.id not in {"b", "c"} for r in results)
 
@@ -177,16 +248,18 @@ def _folded(values) -> set[str]:
     return {normalize(v) for v in values}
 
 
-def test_like_run_on_returns_shows_sharing_its_tags_never_run_on(big):
+def test_like_run_on_lists_close_shows_then_stops(big):
     catalog, engine = big
     run_on = catalog.get("run-on")
     results = engine.recommend([run_on], limit=MAX_RESULTS)
-    assert len(results) == MAX_RESULTS
+    kinds = [r.kind for r in results]
     assert "run-on" not in {r.drama.id for r in results}
-    for r in results[:20]:
-        assert _folded(r.drama.tags) & _folded(run_on.tags), r.drama.title
-        assert reason_line(r).startswith("shared tags: ")
-    for r in results:
+    # The close shows first, then at most ALSO_TRY best-rated others: the list ends instead of padding.
+    close = [r for r in results if r.kind == "like"]
+    assert kinds == ["like"] * len(close) + ["also"] * (len(results) - len(close))
+    assert 10 <= len(close) < MAX_RESULTS and len(results) - len(close) <= ALSO_TRY
+    assert all(r.similarity >= SIMILARITY_FLOOR for r in close)
+    for r in close:
         # The explanation names only tags (or, lacking those, genres) both shows really carry.
         assert _folded(r.shared_tags) == _folded(r.drama.tags) & _folded(run_on.tags)
         if r.shared_tags:
@@ -197,7 +270,7 @@ def test_like_run_on_returns_shows_sharing_its_tags_never_run_on(big):
             named = reason_line(r).removeprefix("same genres: ").split(", ")
             assert reason_line(r).startswith("same genres: ") and set(named) <= set(r.drama.genres)
             assert _folded(named) <= _folded(run_on.genres)
-    scores = [r.score for r in results]
+    scores = [r.score for r in close if engine.series_of(r.drama) == [r.drama]]  # seasons stay together
     assert scores == sorted(scores, reverse=True)
 
 
@@ -245,8 +318,9 @@ def test_recommend_is_deterministic(big):
     assert first == again
     best = engine.recommend(limit=40)
     assert [r.drama.id for r in best] == [r.drama.id for r in engine.recommend(limit=40)]
-    keys = [(-r.score, normalize(r.drama.title), r.drama.id) for r in engine.recommend()]
-    assert keys == sorted(keys)
+    # By quality; a show with several seasons has its later seasons right after its first, whatever they score.
+    scores = [r.score for r in engine.recommend() if engine.series_of(r.drama) == [r.drama]]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_limit_keeps_the_full_ordering(big):
