@@ -105,6 +105,21 @@ async def test_poll_posted_votes_and_timer_end_announce_the_winner_with_its_card
     assert len(results_for(fake_discord, "Friday?")) == 1
 
 
+async def test_without_titles_the_poll_is_the_top_of_up_next(fake_discord, bot):
+    for user, title in (("alice", "Goblin"), ("bob", "Signal"), ("carol", "Signal"), ("bob", "Run On")):
+        rec = await fake_discord.slash("upnext add", {"title": title}, user=user)
+        assert rec.answered_within(3.0), rec
+        await fake_discord.wait_until(lambda r=rec: r.message, 5, "the up-next answer")
+    rec = await fake_discord.slash("watchnight start", {"question": "From the queue?"}, user="bob")
+    assert rec.answered_within(3.0) and rec.callback.type == 4, rec
+    # Signal has 2 backers; Goblin and Run On 1 each, Goblin queued first.
+    texts = [a["poll_media"]["text"] for a in rec.message["poll"]["answers"]]
+    assert texts == ["Signal", "Goblin", "Run On"]
+    await fake_discord.end_poll(rec.original_id)
+    result = await wait_result(fake_discord, "From the queue?")
+    assert "ended with no votes" in result["content"]
+
+
 async def test_a_tie_is_said_as_a_tie(fake_discord, bot):
     mid = await start_poll(fake_discord, "Tie night?", ["Run On", "Signal", "Kingdom"])
     await fake_discord.poll_vote(mid, 1, user="alice")
