@@ -4,6 +4,7 @@ bot are small fakes recording what was done to them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -11,6 +12,21 @@ from unittest.mock import MagicMock
 
 import discord
 from discord import app_commands
+
+CLOCK_START = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
+"""Where `StepClock` starts: the storage tests' "now"."""
+
+
+class StepClock:
+    """A store clock (`Storage.open(..., clock=)`) that starts at `CLOCK_START` and moves one second per
+    reading, so every write has its own time: the first write is stamped CLOCK_START + 1 s."""
+
+    def __init__(self) -> None:
+        self.now = CLOCK_START
+
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(seconds=1)
+        return self.now
 
 
 @dataclass

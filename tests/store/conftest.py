@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.store import Storage
+from tests.fakes import StepClock
 from tests.postgres import fresh_database, server_url_or_skip
 
 BACKENDS = ("sqlite", "postgres")
@@ -29,3 +31,10 @@ async def target(request: pytest.FixtureRequest, db_path: Path) -> AsyncIterator
         return
     async with fresh_database(server_url_or_skip()) as url:
         yield url
+
+
+@pytest_asyncio.fixture
+async def storage(target: Path | str) -> AsyncIterator[Storage]:
+    """An open `Storage` on `target` (both backends) whose clock is a fresh `tests.fakes.StepClock`."""
+    async with await Storage.open(target, clock=StepClock()) as opened:
+        yield opened

@@ -23,32 +23,16 @@ from bot.store import (
     load_migrations,
     migration_script,
 )
+from tests.fakes import CLOCK_START, StepClock
 
 GUILD, OTHER_GUILD = 100, 200
 CHANNEL = 300
 RUN_ON, HYENA = "run-on", "hyena"
-START = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
+START = CLOCK_START
 LATEST = load_migrations()[-1].version  # numbers are reserved per issue, so they may have gaps
 
 
-class FakeClock:
-    """Starts at START and moves one second per reading, so every write has its own time."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        self.now += dt.timedelta(seconds=1)
-        return self.now
-
-
 INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
-
-
-@pytest.fixture
-async def storage(target: Path | str):
-    async with await Storage.open(target, clock=FakeClock()) as store:
-        yield store
 
 
 # A keycap added to or removed from a message, as the listeners pass it on (their guard clauses,
@@ -294,7 +278,7 @@ async def test_storage_reconcile_one_prompt_leaves_other_guilds_alone(storage: S
 
 
 async def test_storage_reconcile_leaves_members_who_acted_live_since_the_bot_listened_again(target: Path | str):
-    clock = FakeClock()
+    clock = StepClock()
     async with await Storage.open(target, clock=clock) as storage:
         prompt = await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON)
         await react(storage, 1, "8️⃣", 11)  # alice 8, seen live before the restart
@@ -402,7 +386,7 @@ async def test_storage_top_dramas_limit_min_votes_prior_and_guild(storage: Stora
 
 
 async def test_storage_reopened_file_gives_the_same_answers(target: Path | str):
-    async with await Storage.open(target, clock=FakeClock()) as store:
+    async with await Storage.open(target, clock=StepClock()) as store:
         prompt = await store.add_prompt(1, GUILD, CHANNEL, RUN_ON)
         await react(store, 1, "8️⃣", 11)
         await react(store, 1, "3️⃣", 12)

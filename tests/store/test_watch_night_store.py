@@ -7,28 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.store import Storage, WatchPoll
+from tests.fakes import CLOCK_START
 
 GUILD, OTHER_GUILD = 100, 200
 CHANNEL = 300
 ALICE, BOB = 11, 12
-START = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
-
-
-class FakeClock:
-    """Starts at START and moves one second per reading, so every write has its own time."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        self.now += dt.timedelta(seconds=1)
-        return self.now
-
-
-@pytest.fixture
-async def storage(target: Path | str):  # both backends (tests/store/conftest.py)
-    async with await Storage.open(target, clock=FakeClock()) as store:
-        yield store
+START = CLOCK_START  # `storage` (tests/store/conftest.py, both backends) stamps its first write START + 1 s
 
 
 async def add_poll(storage: Storage, message_id: int, *, guild_id: int = GUILD, dramas=("run-on", "mask")) -> WatchPoll:
