@@ -1,17 +1,19 @@
 """The live tally on rating prompts: after a committed vote (`rating_vote`, dispatched by the
-reaction listener and reconciliation), the prompt is edited to show the server mean, the vote count
+reaction listener and reconciliation; `rating_vote_by_command`, by `/rate title score:`, for every open
+prompt of that drama in the guild), the prompt is edited to show the server mean, the vote count
 and a histogram, at most once per interval per prompt (`bot.ui.live_tally.TallyUpdater`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
-from bot.ratings.scores import RATING_EMOJI
+from bot.ratings.scores import PROMPT_OPEN_DAYS, RATING_EMOJI
 from bot.ui.live_tally import TallyUpdater
 from bot.ui.rating_embeds import rating_prompt_embed
 from bot.ui.replies import NO_PINGS
@@ -42,6 +44,14 @@ class LiveTallyCog(commands.Cog):
         """A keycap vote on message `message_id` was handled and committed. No read here (a burst must
         not slow the votes down): whether it is a prompt is checked once per edit, in `show`."""
         self.updater.changed(message_id)
+
+    @commands.Cog.listener()
+    async def on_rating_vote_by_command(self, guild_id: int, drama_id: str) -> None:
+        """A `/rate title score:` vote was committed: the guild's open prompts for that drama (posted in
+        the last `PROMPT_OPEN_DAYS` days) are due, through the same throttled updater as reactions."""
+        since = discord.utils.utcnow() - dt.timedelta(days=PROMPT_OPEN_DAYS)
+        for message_id in await self.storage.open_prompt_ids(guild_id, drama_id, since):
+            self.updater.changed(message_id)
 
     async def show(self, message_id: int) -> None:
         """Edit the prompt to its current tally. A prompt gone from the store, the catalog or Discord is

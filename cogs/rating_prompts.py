@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.ratings.scores import Keycap, keycap, keycaps_by_member
+from bot.ratings.scores import PROMPT_OPEN_DAYS, Keycap, keycap, keycaps_by_member
 from bot.ui.keycaps import KeycapTidy, read_keycaps
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RECONCILE_DAYS = 30  # prompts older than this are not re-read after downtime
+RECONCILE_DAYS = PROMPT_OPEN_DAYS  # prompts older than this are not re-read after downtime
 
 
 class RatingPromptsCog(commands.Cog):

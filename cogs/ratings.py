@@ -18,7 +18,7 @@ from bot.ui.embeds import drama_title
 from bot.ui.errors import UserFacingError
 from bot.ui.keycaps import add_keycaps
 from bot.ui.options import Title
-from bot.ui.replies import in_time, post_prompt, respond
+from bot.ui.replies import in_time, post_prompt, ramen, respond
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -53,6 +53,7 @@ class RatingsCog(commands.Cog):
             server = await in_time(
                 interaction, self._vote(guild_id, title.id, interaction.user.id, score), ephemeral=True
             )
+            ramen(interaction).dispatch("rating_vote_by_command", guild_id, title.id)  # cogs.live_tally
             await respond(interaction, content=messages.vote_ack(title, score, server), ephemeral=True)
             return
         if interaction.channel_id is None:

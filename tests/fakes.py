@@ -98,6 +98,19 @@ class FakeFollowup:
         return message
 
 
+class FakeClient:
+    """An interaction's client: the catalog, an empty pager registry (as `RamenBot.pagers`), and the
+    bot's own events the code dispatched, as (event name, *args) in `dispatched`."""
+
+    def __init__(self, catalog: Any) -> None:
+        self.catalog = catalog
+        self.pagers: dict[int, Any] = {}
+        self.dispatched: list[tuple[Any, ...]] = []
+
+    def dispatch(self, event_name: str, /, *args: Any) -> None:
+        self.dispatched.append((event_name, *args))
+
+
 def make_interaction(
     *,
     guild_id: int | None = 111,
@@ -131,11 +144,11 @@ async def invoke(command: app_commands.Command, interaction: Any, **options: Any
     """Run an app command as discord.py's command tree does: option transformers (title → Drama),
     then the cog's callback. Raises the underlying error, as the tree's error handler sees it.
 
-    The interaction's client, when it has none, gets the cog's catalog (the title transformer reads
-    it) and an empty pager registry (as `RamenBot.pagers`).
+    The interaction's client, when it has none, is a `FakeClient` with the cog's catalog (the title
+    transformer reads it).
     """
     if interaction.client is None:
-        interaction.client = SimpleNamespace(catalog=command.binding.catalog, pagers={})
+        interaction.client = FakeClient(command.binding.catalog)
     interaction.namespace.__dict__.update(options)
     try:
         await command._invoke_with_namespace(interaction, interaction.namespace)

@@ -34,6 +34,10 @@ KEYCAP_SCORES: dict[str, int] = {
 }
 """Every accepted spelling of a rating keycap → its score 1..10 (with and without U+FE0F)."""
 
+PROMPT_OPEN_DAYS = 30
+"""A rating prompt is open for this many days after it is posted: its reactions are re-read after
+downtime and its live tally follows `/rate` votes too. Older prompts still count reactions."""
+
 PRIOR_MEAN = 6.0
 """The damped mean's prior, in bowls: a drama with few votes is pulled towards 6.0.
 

@@ -139,6 +139,17 @@ class PromptStore(Database):
         )
         return [_prompt(row) for row in rows]
 
+    async def open_prompt_ids(self, guild_id: int, drama_id: str, since: dt.datetime) -> list[int]:
+        """Message ids of the guild's prompts for the drama created at or after `since` (aware), in
+        posting order: the prompts whose live tally a `/rate` vote changes. Reads the range of
+        `rating_prompts_by_created` (0003) from `since` on. Raises ValueError for a naive `since`."""
+        rows = await self.read(
+            "SELECT message_id FROM rating_prompts WHERE created_at >= ? AND guild_id = ? AND drama_id = ?"
+            " ORDER BY created_at, message_id",
+            (timestamp(since), guild_id, drama_id),
+        )
+        return [int(message_id) for (message_id,) in rows]
+
     async def delete_prompt(self, message_id: int) -> bool:
         """Forget a prompt (its message was deleted). Votes cast through it stay, without source.
 

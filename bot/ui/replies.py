@@ -26,10 +26,13 @@ T = TypeVar("T")
 
 
 class RamenClient(Protocol):
-    """What the UI reads off the bot (`bot.client.RamenBot` has it): the catalog and the live pagers."""
+    """What the UI reads off the bot (`bot.client.RamenBot` has it): the catalog, the live pagers, and
+    `dispatch` for the bot's own events (`discord.Client.dispatch`)."""
 
     catalog: Catalog
     pagers: MutableMapping[int, Any]
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None: ...
 
 
 def ramen(interaction: discord.Interaction) -> RamenClient:

@@ -3,6 +3,7 @@ prompt is edited to the server's current mean, count and histogram (worked out b
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import discord
@@ -77,3 +78,19 @@ async def test_a_message_that_is_not_a_prompt_is_never_edited(storage, catalog):
     await live.on_rating_vote(GUILD, PROMPT)  # no prompt stored under this id
     await live.updater.drain()
     assert bot.prompt.edits == []
+
+
+async def test_a_rate_command_vote_edits_the_guilds_open_prompts_of_that_drama(storage, catalog):
+    bot = TallyBot()
+    live = LiveTallyCog(bot, storage, catalog, interval=0.05)
+    await storage.add_prompt(PROMPT, GUILD, CHANNEL, "run-on")
+    await storage.add_prompt(PROMPT + 1, GUILD + 1, CHANNEL, "run-on")  # another guild: not asked for
+    old = discord.utils.utcnow() - dt.timedelta(days=31)
+    await storage.add_prompt(PROMPT + 2, GUILD, CHANNEL, "run-on", created_at=old)  # closed: not edited
+    await storage.record_vote(GUILD, "run-on", 1, 9)  # as /rate title score:9 does, then dispatches
+    await storage.record_vote(GUILD, "run-on", 2, 6)
+    await live.on_rating_vote_by_command(GUILD, "run-on")
+    await live.updater.drain()
+    # (9 + 6) / 2 = 7.5 from 2 votes; one vote each at 6 and 9 → ·····█··█·
+    assert [tally(e) for e in bot.prompt.edits] == ["**7.5/10** from 2 votes · `·····█··█·` 1→10 bowls"]
+    assert live.updater.edits == 1  # PROMPT only (TallyBot's channel also asserts the message id)

@@ -92,6 +92,8 @@ async def test_rate_with_score_records_then_answers_with_the_average(cog, storag
     assert sent.content == (
         "Counted: **9/10** 🍜🍜🍜🍜🍜🍜🍜🍜🍜 for **Run On**. Server average now 7.5/10 from 2 votes."
     )
+    # The guild's open prompts for Run On are told (cogs.live_tally), once the vote is committed.
+    assert inter.client.dispatched == [("rating_vote_by_command", GUILD, "run-on")]
 
 
 async def test_rate_score_is_a_discord_range_1_to_10(cog):

@@ -279,6 +279,24 @@ async def test_live_tally_under_a_burst_of_50_reactions(fake_discord, bot):
     assert all(gap >= TALLY_INTERVAL - 0.5 for gap in gaps), gaps
 
 
+async def test_live_tally_follows_a_rate_command_vote_through_the_same_throttle(fake_discord, bot):
+    rec = await fake_discord.slash("rate", {"title": "Kingdom"}, user="alice")
+    mid = rec.original_id
+    await fake_discord.wait_until(lambda: len(fake_discord.message(mid)["reactions"]) == 10, 15, "the ten keycaps")
+    await fake_discord.react(mid, KEYCAPS[6], user="carol")  # 7️⃣: carol gives 7 bowls by reaction
+    # One vote of 7: mean 7.0; the only score with votes is 7, so its bar is full.
+    first = "**7.0/10** from 1 vote · `······█···` 1→10 bowls"
+    await fake_discord.wait_until(lambda: tally_of(fake_discord, mid) == first, 5, "the reaction's tally")
+    vote = await fake_discord.slash("rate", {"title": "Kingdom", "score": 9}, user="bob")  # no reaction
+    assert vote.message["flags"] & 64 and vote.answered_within(3.0)
+    # (7 + 9) / 2 = 8.0 from 2 votes; one vote each at 7 and 9 → two full bars.
+    final = "**8.0/10** from 2 votes · `······█·█·` 1→10 bowls"
+    await fake_discord.wait_until(lambda: tally_of(fake_discord, mid) == final, 3 * TALLY_INTERVAL, "/rate's tally")
+    edits = [r for r in prompt_edits(fake_discord, mid) if r["status"] == 200]
+    assert len(edits) == 2, edits  # the reaction's edit, then /rate's an interval later: no edit storm
+    assert edits[1]["at"] - edits[0]["at"] >= TALLY_INTERVAL - 0.5
+
+
 async def test_zz_clean(fake_discord, bot):
     assert not re.search(r"Traceback", bot.log_text())
     assert_clean(fake_discord, bot, fake_discord.sent)

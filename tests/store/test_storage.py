@@ -173,6 +173,19 @@ async def test_storage_prompt_round_trip_and_unknown_message(storage: Storage):
     assert again == stored
 
 
+async def test_storage_open_prompt_ids_are_the_guilds_recent_prompts_of_that_drama(storage: Storage):
+    ago = lambda days: START - dt.timedelta(days=days)  # noqa: E731
+    await storage.add_prompt(1, GUILD, CHANNEL, RUN_ON, created_at=ago(40))  # too old
+    await storage.add_prompt(2, GUILD, CHANNEL, RUN_ON, created_at=ago(20))
+    await storage.add_prompt(3, GUILD, CHANNEL, HYENA, created_at=ago(10))  # another drama
+    await storage.add_prompt(4, OTHER_GUILD, CHANNEL, RUN_ON, created_at=ago(5))  # another guild
+    await storage.add_prompt(5, GUILD, CHANNEL + 1, RUN_ON, created_at=ago(1))
+    assert await storage.open_prompt_ids(GUILD, RUN_ON, ago(30)) == [2, 5]  # in posting order
+    assert await storage.open_prompt_ids(GUILD, "mask", ago(30)) == []
+    with pytest.raises(ValueError):
+        await storage.open_prompt_ids(GUILD, RUN_ON, dt.datetime(2026, 1, 1))
+
+
 async def test_storage_prompts_since_filters_by_creation_time(storage: Storage):
     for days, message_id in ((40, 1), (31, 2), (29, 3), (1, 4)):
         await storage.add_prompt(message_id, GUILD, CHANNEL, RUN_ON, created_at=START - dt.timedelta(days=days))
