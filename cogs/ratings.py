@@ -18,7 +18,7 @@ from bot.ui.embeds import drama_title
 from bot.ui.errors import UserFacingError
 from bot.ui.keycaps import add_keycaps
 from bot.ui.options import Title
-from bot.ui.replies import in_time, post_prompt, ramen, respond
+from bot.ui.replies import guild_id_of, in_time, post_prompt, ramen, respond
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -44,7 +44,7 @@ class RatingsCog(commands.Cog):
         title: Title,
         score: app_commands.Range[int, MIN_SCORE, MAX_SCORE] | None = None,
     ) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         if score is not None and not MIN_SCORE <= score <= MAX_SCORE:
             # Discord enforces the Range, but discord.py does not re-check what arrives.
             raise UserFacingError(messages.bad_score(score))
@@ -70,7 +70,7 @@ class RatingsCog(commands.Cog):
     @app_commands.describe(title="The drama's title (leave empty for the server's top 10)")
     @app_commands.guild_only()
     async def ratings(self, interaction: discord.Interaction, title: Title | None = None) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         if title is not None:
             score = await in_time(interaction, self.storage.guild_score(guild_id, title.id))
             await respond(interaction, embed=rating_embeds.ratings_embed(title, score))
@@ -91,7 +91,7 @@ class RatingsCog(commands.Cog):
     @app_commands.guild_only()
     async def myratings(self, interaction: discord.Interaction) -> None:
         votes = await in_time(
-            interaction, self.storage.member_votes(_guild_id(interaction), interaction.user.id), ephemeral=True
+            interaction, self.storage.member_votes(guild_id_of(interaction), interaction.user.id), ephemeral=True
         )
         rows = [(self._title(v.drama_id), v) for v in votes]
         embed = rating_embeds.my_ratings_embed(interaction.user.display_name, rows)
@@ -104,12 +104,6 @@ class RatingsCog(commands.Cog):
     def _title(self, drama_id: str) -> str:
         drama = self.catalog.get(drama_id)
         return drama_title(drama) if drama else f"{drama_id} (no longer in the catalog)"
-
-
-def _guild_id(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
 
 
 async def setup(bot: RamenBot) -> None:

@@ -13,7 +13,7 @@ from bot.recommend.engine import Recommender, taste_weights
 from bot.recommend.filters import Filters
 from bot.recommend.taste import TasteBook
 from bot.ui.messages import heading
-from bot.ui.options import Title, term_choices
+from bot.ui.options import Genre, Network, Platform, Tag, Title
 from bot.ui.replies import in_time, ramen, respond, server_of
 from bot.ui.views import RecommendPager
 
@@ -51,11 +51,11 @@ class RecommendCog(commands.Cog):
         self,
         interaction: discord.Interaction,
         like: Title | None = None,
-        genre: str | None = None,
-        tag: str | None = None,
+        genre: Genre | None = None,
+        tag: Tag | None = None,
         max_episodes: app_commands.Range[int, 1, 500] | None = None,
-        platform: str | None = None,
-        network: str | None = None,
+        platform: Platform | None = None,
+        network: Network | None = None,
     ) -> None:
         filters = Filters(genre, tag, max_episodes, platform, network)
         rated: list[tuple[str, int]] = []
@@ -86,28 +86,6 @@ class RecommendCog(commands.Cog):
         if view.pages == 1:  # nothing to page through: no buttons
             view.stop()
         await respond(interaction, embed=view.embed(), view=view if view.pages > 1 else None)
-
-    @recommend.autocomplete("genre")
-    async def genre_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return term_choices(self.recommender.genres, current)
-
-    @recommend.autocomplete("tag")
-    async def tag_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return term_choices(self.recommender.tags, current)
-
-    @recommend.autocomplete("platform")
-    async def platform_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return term_choices(self.recommender.platforms, current)
-
-    @recommend.autocomplete("network")
-    async def network_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return term_choices(self.recommender.networks, current)
 
 
 async def setup(bot: RamenBot) -> None:

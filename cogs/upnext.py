@@ -14,7 +14,7 @@ from bot.ui import watch as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.options import Title
-from bot.ui.replies import in_time, respond
+from bot.ui.replies import guild_id_of, in_time, respond
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -39,7 +39,7 @@ class UpNextCog(commands.Cog):
     @upnext.command(name="add", description="Suggest a drama for up next, or back one already queued.")
     @app_commands.describe(title="The drama's title")
     async def add(self, interaction: discord.Interaction, title: Title) -> None:
-        add = self.storage.upnext_add(_guild_id(interaction), title.id, interaction.user.id, plain(title.title))
+        add = self.storage.upnext_add(guild_id_of(interaction), title.id, interaction.user.id, plain(title.title))
         entry, outcome = await in_time(interaction, add)
         await respond(interaction, content=ui.upnext_added(title, entry, outcome))
 
@@ -48,7 +48,7 @@ class UpNextCog(commands.Cog):
     async def remove(self, interaction: discord.Interaction, title: Title) -> None:
         roles = getattr(interaction.user, "roles", [])
         remove = self.storage.upnext_remove(
-            _guild_id(interaction),
+            guild_id_of(interaction),
             title.id,
             interaction.user.id,
             manages_guild=interaction.permissions.manage_guild,
@@ -61,24 +61,18 @@ class UpNextCog(commands.Cog):
     @upnext.command(name="show", description="The server's up-next queue, most backed first.")
     async def show(self, interaction: discord.Interaction) -> None:
         queue = await in_time(
-            interaction, self.storage.upnext_queue(_guild_id(interaction), interaction.user.id, ui.UPNEXT_SHOWN)
+            interaction, self.storage.upnext_queue(guild_id_of(interaction), interaction.user.id, ui.UPNEXT_SHOWN)
         )
         await respond(interaction, embed=ui.upnext_embed(queue, self.title_of))
 
     @upnext.command(name="role", description="Manage Server: the role that may remove anyone's up-next entries.")
     @app_commands.describe(role="The role (leave empty to clear it)")
     async def role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         if not interaction.permissions.manage_guild:
             raise UserFacingError(ui.MANAGE_SERVER_NEEDED)
         await in_time(interaction, self.storage.set_remover_role(guild_id, role.id if role else None), ephemeral=True)
         await respond(interaction, content=ui.remover_role_set(role), ephemeral=True)
-
-
-def _guild_id(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
 
 
 async def setup(bot: RamenBot) -> None:

@@ -13,7 +13,7 @@ from bot.ui import watch as ui
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.options import Title
-from bot.ui.replies import in_time, respond
+from bot.ui.replies import guild_id_of, in_time, respond
 from bot.watch.watchlist import MAX_EPISODE_UNKNOWN_COUNT, Status, entry_for_add, may_view_list
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class WatchlistCog(commands.Cog):
     async def add(
         self, interaction: discord.Interaction, title: Title, status: str | None = None, episode: Episode | None = None
     ) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         entry = entry_for_add(Status.parse(status) if status else None, episode, title.episodes, plain(title.title))
         previous = await in_time(
             interaction, self.storage.save_watch_entry(guild_id, interaction.user.id, title.id, entry), ephemeral=True
@@ -60,7 +60,7 @@ class WatchlistCog(commands.Cog):
     async def show(
         self, interaction: discord.Interaction, member: discord.User | None = None, share: bool = False
     ) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         owner = member or interaction.user
         own = owner.id == interaction.user.id
         if not own:
@@ -76,7 +76,7 @@ class WatchlistCog(commands.Cog):
     @watchlist.command(name="remove", description="Take a drama off your watchlist.")
     @app_commands.describe(title="The drama's title")
     async def remove(self, interaction: discord.Interaction, title: Title) -> None:
-        gone = self.storage.remove_watch_entry(_guild_id(interaction), interaction.user.id, title.id)
+        gone = self.storage.remove_watch_entry(guild_id_of(interaction), interaction.user.id, title.id)
         was_there = await in_time(interaction, gone, ephemeral=True)
         await respond(interaction, content=ui.removed(title, was_there), ephemeral=True)
 
@@ -88,7 +88,7 @@ class WatchlistCog(commands.Cog):
         self, interaction: discord.Interaction, private: bool | None = None, named: bool | None = None
     ) -> None:
         change = self.storage.set_watch_privacy(
-            _guild_id(interaction), interaction.user.id, list_private=private, named_in_counts=named
+            guild_id_of(interaction), interaction.user.id, list_private=private, named_in_counts=named
         )
         now = await in_time(interaction, change, ephemeral=True)
         await respond(interaction, content=ui.privacy(now), ephemeral=True)
@@ -99,16 +99,10 @@ class WatchlistCog(commands.Cog):
     @app_commands.allowed_installs(guilds=True, users=False)
     async def watched(self, interaction: discord.Interaction, title: Title, episode: Episode) -> None:
         record = self.storage.record_watched(
-            _guild_id(interaction), interaction.user.id, title.id, episode, title.episodes, plain(title.title)
+            guild_id_of(interaction), interaction.user.id, title.id, episode, title.episodes, plain(title.title)
         )
         outcome = await in_time(interaction, record, ephemeral=True)
         await respond(interaction, content=ui.watched(title, outcome), ephemeral=True)
-
-
-def _guild_id(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
 
 
 async def setup(bot: RamenBot) -> None:

@@ -1,13 +1,13 @@
 """/watchnight start|end|party|interest: the server's native-poll watch night and its watch party.
 
-Options are parsed here; the rules are `bot.watch` (pure), the texts `bot.ui.watch_night`, the
-once-only result `bot.ui.watch_results.PollAnnouncer`, the scheduled event `bot.ui.watch_party`.
-The poll's end (while running or after downtime) is heard by `cogs.watch_results`.
+Options are checked and turned into requests by the UI layer (`bot.ui.watch_night.poll_request`,
+`bot.ui.watch_party.party_title`, `Zone`), whose rules are `bot.watch` (pure); the once-only result is
+`bot.ui.watch_results.PollAnnouncer`, the scheduled event `bot.ui.watch_party`. The poll's end (while
+running or after downtime) is heard by `cogs.watch_results`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,20 +17,15 @@ from discord.ext import commands
 from bot.ui import watch_night as texts
 from bot.ui.errors import UserFacingError
 from bot.ui.options import Title
-from bot.ui.replies import respond
-from bot.ui.watch_night import member_rules
-from bot.ui.watch_party import PartyRequest, create_party, interest, zone_choices
+from bot.ui.replies import guild_id_of, respond
+from bot.ui.watch_party import PartyRequest, Zone, create_party, interest, party_title
 from bot.ui.watch_results import PollAnnouncer
 from bot.watch.watchnight import (
     ANSWERS_MAX,
     DEFAULT_DURATION_HOURS,
     DURATION_MAX_HOURS,
     DURATION_MIN_HOURS,
-    choose_candidates,
     may_end_poll,
-    poll_answers,
-    poll_question,
-    validate_duration_hours,
 )
 
 if TYPE_CHECKING:
@@ -71,30 +66,28 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         hours: Hours = DEFAULT_DURATION_HOURS,
         question: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        guild_id = _guild_id(interaction)
-        named = [t.id for t in (title1, title2, title3, title4, title5) if t is not None]
-        queue = [] if named else await self.storage.upnext_top(guild_id, ANSWERS_MAX)
-        with member_rules():
-            drama_ids = choose_candidates(named, queue)
-            asked = poll_question(question)
-            hours = validate_duration_hours(hours)
-            answers = poll_answers([self._title(d) for d in drama_ids])
+        guild_id = guild_id_of(interaction)
+        named = (title1, title2, title3, title4, title5)
+        queue = [] if any(t is not None for t in named) else await self.storage.upnext_top(guild_id, ANSWERS_MAX)
+        request = texts.poll_request(named, queue, question, hours, self.catalog)
         async with self.announcer.posting:
-            callback = await interaction.response.send_message(
-                poll=texts.build_poll(asked, answers, hours), allowed_mentions=discord.AllowedMentions.none()
-            )
-            message_id = getattr(callback, "message_id", None) or (await interaction.original_response()).id
-            expires = discord.utils.utcnow() + dt.timedelta(hours=hours)
-            channel_id = interaction.channel_id or 0
+            message_id, expires = await texts.post_poll(interaction, request)
             await self.storage.add_watch_poll(
-                message_id, guild_id, channel_id, interaction.user.id, asked, drama_ids, expires
+                message_id,
+                guild_id,
+                interaction.channel_id or 0,
+                interaction.user.id,
+                request.question,
+                request.drama_ids,
+                expires,
             )
-        await respond(interaction, content=texts.started(hours, len(drama_ids), not named), ephemeral=True)
+        started = texts.started(request.hours, len(request.drama_ids), request.from_queue)
+        await respond(interaction, content=started, ephemeral=True)
 
     @app_commands.command(name="end", description="End this server's running watch-night poll now and post the winner.")
     async def end(self, interaction: discord.Interaction) -> None:
         async with self.announcer.posting:  # a poll being posted right now counts
-            poll = await self.storage.latest_open_watch_poll(_guild_id(interaction))
+            poll = await self.storage.latest_open_watch_poll(guild_id_of(interaction))
         if poll is None:
             raise UserFacingError(texts.NOT_STARTED_HERE)
         manages = interaction.permissions.manage_guild
@@ -122,46 +115,28 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         title: Title | None = None,
         date: str | None = None,
         time: str | None = None,
-        timezone: str = "UTC",
+        timezone: Zone = "UTC",
         iso: str | None = None,
         voice_channel: discord.VoiceChannel | None = None,
         location: app_commands.Range[str, 1, 100] = "Discord",
     ) -> None:
-        guild_id = _guild_id(interaction)
-        drama = title
-        if drama is None:
-            winner = await self.storage.last_watch_winner(guild_id)
-            drama = self.catalog.get(winner) if winner else None
-            if drama is None:
-                raise UserFacingError(texts.NO_PARTY_TITLE)
-        request = PartyRequest(drama, date, time, timezone, iso, voice_channel, location)
-        with member_rules():
-            created = await create_party(interaction, request)
+        guild_id = guild_id_of(interaction)
+        winner = None if title is not None else await self.storage.last_watch_winner(guild_id)
+        drama = party_title(title, winner, self.catalog)
+        created = await create_party(
+            interaction, PartyRequest(drama, date, time, timezone, iso, voice_channel, location)
+        )
         if created is not None:
             event, reply = created
             await self.storage.add_watch_party(event.id, guild_id, drama.id, interaction.user.id, event.start_time)
             await respond(interaction, content=reply)
 
-    @party.autocomplete("timezone")
-    async def timezone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Any]:
-        return zone_choices(current)
-
     @app_commands.command(name="interest", description="How many members are interested in the last watch party.")
     async def interest(self, interaction: discord.Interaction) -> None:
-        party = await self.storage.latest_watch_party(_guild_id(interaction))
+        party = await self.storage.latest_watch_party(guild_id_of(interaction))
         if party is None:
             raise UserFacingError(texts.NO_PARTY_YET)
         await interest(interaction, party.event_id)
-
-    def _title(self, drama_id: str) -> str:
-        drama = self.catalog.get(drama_id)
-        return drama.title if drama else drama_id
-
-
-def _guild_id(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
 
 
 async def setup(bot: RamenBot) -> None:

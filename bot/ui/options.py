@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import discord
 from discord import app_commands
 
@@ -112,6 +114,49 @@ SECTION_CHOICES = [app_commands.Choice(name=SECTION_LABEL[s], value=s.value) for
 def term_choices(vocabulary: list[str], current: str) -> list[app_commands.Choice[str]]:
     """Autocomplete for a /recommend filter: entries of `vocabulary` matching `current`, ≤ 25."""
     return [choice(v, v) for v in matching_terms(vocabulary, current, limits.AUTOCOMPLETE_CHOICES)]
+
+
+Suggest = Callable[[discord.Interaction, str], list[app_commands.Choice[str]]]
+"""`suggest(interaction, typed)`: the choices to offer for what the member has typed so far."""
+
+
+class Suggested(app_commands.Transformer):
+    """A free-text option with suggestions: autocomplete offers `suggest(interaction, typed)` (cut to
+    25), and the value reaches the callback as the member typed or picked it; the command's own rules
+    check it (an unknown genre finds nothing, an unknown time zone is refused by `bot.watch.party`).
+
+    The one option helper for /recommend's `genre`, `tag`, `platform`, `network` (`Genre`, `Tag`,
+    `Platform`, `Network`) and /watchnight party's `timezone` (`bot.ui.watch_party.Zone`), so no
+    cog carries its own autocomplete callbacks.
+    """
+
+    def __init__(self, suggest: Suggest) -> None:
+        self._suggest = suggest
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> str:
+        return value
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        return self._suggest(interaction, value)[: limits.AUTOCOMPLETE_CHOICES]
+
+
+def _vocabulary(field: str) -> Suggested:
+    """Suggestions from one of the recommender's vocabularies (`Recommender.genres`, `.tags`, …): only
+    values the catalog holds."""
+    return Suggested(lambda interaction, typed: term_choices(getattr(ramen(interaction).recommender, field), typed))
+
+
+GENRES, TAGS, PLATFORMS, NETWORKS = (_vocabulary(f) for f in ("genres", "tags", "platforms", "networks"))
+Genre = app_commands.Transform[str, GENRES]
+"""/recommend's `genre`, e.g. Romance (autocompletes the catalog's genres)."""
+Tag = app_commands.Transform[str, TAGS]
+"""/recommend's `tag`, e.g. slow-burn romance (the catalog's tags; never a spoiler tag)."""
+Platform = app_commands.Transform[str, PLATFORMS]
+"""/recommend's `platform`, a streaming service (Netflix, Viki, …) the catalog holds."""
+Network = app_commands.Transform[str, NETWORKS]
+"""/recommend's `network`, an original broadcaster (tvN, JTBC, …) the catalog holds."""
 
 
 def typed_title(catalog: Catalog, typed: str) -> Drama | None:

@@ -14,6 +14,7 @@ from bot.ui.messages import PROMPT_LOST
 
 if TYPE_CHECKING:
     from bot.catalog.index import Catalog
+    from bot.recommend.engine import Recommender
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +27,12 @@ T = TypeVar("T")
 
 
 class RamenClient(Protocol):
-    """What the UI reads off the bot (`bot.client.RamenBot` has it): the catalog, the live pagers, and
-    `dispatch` for the bot's own events (`discord.Client.dispatch`)."""
+    """What the UI reads off the bot (`bot.client.RamenBot` has it): the catalog, the recommender (its
+    vocabularies feed /recommend's autocomplete), the live pagers, and `dispatch` for the bot's own
+    events (`discord.Client.dispatch`)."""
 
     catalog: Catalog
+    recommender: Recommender
     pagers: MutableMapping[int, Any]
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None: ...
@@ -38,6 +41,14 @@ class RamenClient(Protocol):
 def ramen(interaction: discord.Interaction) -> RamenClient:
     """`interaction.client`, typed as the Ramen bot: the one place that says what the client carries."""
     return cast("RamenClient", interaction.client)
+
+
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The guild a server-only command runs in. Raises `app_commands.NoPrivateMessage` outside one
+    (the one error handler answers it), for commands marked `guild_only` that arrive anyway."""
+    if interaction.guild_id is None:
+        raise discord.app_commands.NoPrivateMessage()
+    return interaction.guild_id
 
 
 def server_of(interaction: discord.Interaction) -> int | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -23,7 +24,17 @@ from bot.ui.markup import plain
 from bot.ui.messages import votes_word
 from bot.watch.errors import WatchRuleError
 from bot.watch.party import PartyLength
-from bot.watch.watchnight import OutcomeKind, PollOutcome
+from bot.watch.watchnight import (
+    OutcomeKind,
+    PollOutcome,
+    choose_candidates,
+    poll_answers,
+    poll_question,
+    validate_duration_hours,
+)
+
+if TYPE_CHECKING:
+    from bot.catalog.index import Catalog
 
 NOT_STARTED_HERE = "No watch-night poll is running in this server: `/watchnight start` posts one."
 NOT_YOURS = (
@@ -49,6 +60,46 @@ def member_rules() -> Iterator[None]:
         yield
     except WatchRuleError as exc:
         raise UserFacingError(str(exc)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class PollRequest:
+    """A checked `/watchnight start`: the question, the answer texts and their drama ids (same order),
+    how many hours voting lasts, and whether the titles came from up next (none were named)."""
+
+    question: str
+    answers: list[str]
+    drama_ids: list[str]
+    hours: int
+    from_queue: bool
+
+
+def poll_request(
+    named: Sequence[Drama | None], queue: Sequence[str], question: str | None, hours: int, catalog: Catalog
+) -> PollRequest:
+    """`/watchnight start`'s options checked by the rules in `bot.watch.watchnight`.
+
+    named: the title options as given (None for an empty one); queue: up next's top drama ids (used
+    only when no title is named). Answers are the catalog titles, shortened to ≤ 55 and made distinct.
+    Raises UserFacingError (the member's answer) for fewer than two titles, a question over 300
+    characters or hours outside 1-768.
+    """
+    ids = [drama.id for drama in named if drama is not None]
+    with member_rules():
+        drama_ids = choose_candidates(ids, queue)
+        titles = [drama.title if (drama := catalog.get(i)) else i for i in drama_ids]
+        return PollRequest(
+            poll_question(question), poll_answers(titles), drama_ids, validate_duration_hours(hours), not ids
+        )
+
+
+async def post_poll(interaction: discord.Interaction, request: PollRequest) -> tuple[int, dt.datetime]:
+    """Send the poll as the interaction's response (no pings); returns its message id and when voting
+    closes (aware UTC, now + `request.hours`)."""
+    poll = build_poll(request.question, request.answers, request.hours)
+    callback = await interaction.response.send_message(poll=poll, allowed_mentions=discord.AllowedMentions.none())
+    message_id = getattr(callback, "message_id", None) or (await interaction.original_response()).id
+    return message_id, discord.utils.utcnow() + dt.timedelta(hours=request.hours)
 
 
 def build_poll(question: str, answers: Sequence[str], hours: int) -> discord.Poll:

@@ -16,11 +16,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.catalog.index import Catalog
 from bot.catalog.model import Drama
 from bot.ui import limits
 from bot.ui import watch_night as texts
 from bot.ui.errors import UserFacingError
+from bot.ui.options import Suggested
 from bot.ui.replies import respond
+from bot.ui.watch_night import member_rules
 from bot.watch.errors import PartyTimeError
 from bot.watch.party import (
     event_description,
@@ -48,6 +51,15 @@ class PartyRequest:
     location: str
 
 
+def party_title(title: Drama | None, winner_id: str | None, catalog: Catalog) -> Drama:
+    """The party's drama: the `title` option, else the last watch night's winner (`winner_id`, read
+    only when no title is given). Raises UserFacingError when neither names a drama in the catalog."""
+    drama = title or (catalog.get(winner_id) if winner_id else None)
+    if drama is None:
+        raise UserFacingError(texts.NO_PARTY_TITLE)
+    return drama
+
+
 def party_start(request: PartyRequest, now: Any) -> Any:
     """The aware start time from the request. Raises PartyTimeError (a member-facing sentence)."""
     if request.iso:
@@ -67,11 +79,16 @@ async def create_party(interaction: discord.Interaction, request: PartyRequest) 
     answers with `respond`), or None when Discord refused (the member has been told).
 
     Checks `interaction.app_permissions` first (a clear ephemeral message naming the permission);
-    a 403 anyway (channel overwrites) gets the same message. Raises PartyTimeError / WatchRuleError
-    for times or a location the member must fix.
+    a 403 anyway (channel overwrites) gets the same message. Raises UserFacingError for times or a
+    location the member must fix (the rules' PartyTimeError / WatchRuleError, worded for them).
     """
     if not may_create_events(interaction.app_permissions):
         raise UserFacingError(texts.NEEDS_EVENTS)
+    with member_rules():
+        return await _create_party(interaction, request)
+
+
+async def _create_party(interaction: discord.Interaction, request: PartyRequest) -> tuple[Any, str] | None:
     start = party_start(request, discord.utils.utcnow())
     length = party_length(start, request.drama.episodes, None)
     common: dict[str, Any] = {
@@ -128,3 +145,8 @@ def zone_choices(current: str) -> list[app_commands.Choice[str]]:
     else:
         names = [z for z in _zones() if key in z.casefold()]
     return [app_commands.Choice(name=z, value=z) for z in names[: limits.AUTOCOMPLETE_CHOICES]]
+
+
+Zone = app_commands.Transform[str, Suggested(lambda _interaction, typed: zone_choices(typed))]
+"""/watchnight party's `timezone`: an IANA zone name, autocompleted (`zone_choices`); checked by
+`bot.watch.party.parse_local_start`."""

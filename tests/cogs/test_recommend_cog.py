@@ -6,6 +6,8 @@ never copied into it) and skip when it is absent.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from bot.recommend.engine import (
@@ -15,6 +17,7 @@ from bot.recommend.engine import (
 from bot.ui import limits
 from bot.ui.errors import handle_app_command_error
 from bot.ui.messages import reason_line
+from bot.ui.options import GENRES, NETWORKS, PLATFORMS, TAGS
 from bot.ui.views import RecommendPager
 from cogs.recommend import RecommendCog
 from tests.fakes import invoke, make_interaction
@@ -179,12 +182,19 @@ async def test_cog_single_page_has_no_buttons(cog):
 
 
 async def test_cog_autocompletes_are_bounded(cog):
-    inter = make_interaction()
-    genres = await cog.genre_autocomplete(inter, "rom")
+    # The filter options are `bot.ui.options.Suggested` transformers reading the bot's recommender.
+    inter = make_interaction(client=SimpleNamespace(catalog=cog.catalog, recommender=cog.recommender))
+    for name in ("genre", "tag", "platform", "network"):
+        param = next(p for p in cog.recommend.parameters if p.name == name)
+        assert param.autocomplete and not param.required, name
+    genres = await GENRES.autocomplete(inter, "rom")
     assert [c.name for c in genres] == ["Romance"]
-    tags = await cog.tag_autocomplete(inter, "slow")
+    tags = await TAGS.autocomplete(inter, "slow")
     assert tags and len(tags) <= 25 and all("slow" in c.value.casefold() for c in tags)
-    platforms = await cog.platform_autocomplete(inter, "net")
+    platforms = await PLATFORMS.autocomplete(inter, "net")
     assert platforms[0].value == "Netflix" and len(platforms) <= 25
+    networks = await NETWORKS.autocomplete(inter, "")
+    assert 1 <= len(networks) <= 25 and all(len(c.name) <= 100 for c in networks)
+    assert await GENRES.transform(inter, "thrill") == "thrill"  # as typed: the filters decide what it matches
     like = next(p for p in cog.recommend.parameters if p.name == "like")
     assert like.autocomplete and not like.required  # the shared title transformer (tests/cogs/test_dramas_cog.py)
