@@ -14,7 +14,7 @@ from bot.catalog.index import Catalog
 from bot.config import Settings
 from bot.recommend.engine import Recommender
 from bot.ui.errors import handle_app_command_error
-from bot.ui.views import CharacterMenu, PageButton, RecommendPager
+from bot.ui.views import CharacterMenu, PageButton
 
 if TYPE_CHECKING:
     from bot.store import Storage
@@ -118,8 +118,6 @@ class RamenBot(commands.Bot):
         self.catalog = catalog
         self.storage = storage
         self.recommender = recommender
-        # Live /recommend pagers by key, so their buttons find them (bot.ui.views.PageButton).
-        self.pagers: dict[int, RecommendPager] = {}
         self._sync = sync
         self._sync_task: asyncio.Task[None] | None = None
         self.sync_refused: str | None = None

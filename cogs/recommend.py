@@ -11,11 +11,11 @@ from discord.ext import commands
 from bot.catalog.index import Catalog
 from bot.recommend.engine import Recommender, taste_weights
 from bot.recommend.filters import Filters
+from bot.recommend.pages import encode_picks, page_count
 from bot.recommend.taste import TasteBook
-from bot.ui.messages import heading
 from bot.ui.options import Genre, Network, Platform, Tag, Title
-from bot.ui.replies import in_time, ramen, respond, server_of
-from bot.ui.views import RecommendPager
+from bot.ui.replies import in_time, respond, server_of
+from bot.ui.views import pager_embed, pager_view
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -73,19 +73,19 @@ class RecommendCog(commands.Cog):
         picks = self.recommender.recommend_for(
             like, filters, rated=rated, server_scores=server, co_liked=co_liked, limit=MAX_RESULTS, watched=watched
         )
-        view = RecommendPager(
-            picks.results,
-            heading(picks),
-            likes=picks.likes,
-            owner_id=interaction.user.id,
-            owner_name=interaction.user.display_name,
-            key=interaction.id,
-            registry=ramen(interaction).pagers,
-            origin=interaction,
-        )
-        if view.pages == 1:  # nothing to page through: no buttons
-            view.stop()
-        await respond(interaction, embed=view.embed(), view=view if view.pages > 1 else None)
+        pages = page_count(len(picks.results))
+        view = None
+        if pages > 1 and self.storage is not None:  # kept in the database: pages after restarts, on any shard
+            pager = self.storage.save_pager(
+                interaction.id,
+                guild_id=interaction.guild_id,
+                owner_id=interaction.user.id,
+                owner_name=interaction.user.display_name,
+                results=encode_picks(picks),
+            )
+            await in_time(interaction, pager)
+            view = pager_view(interaction.id, 1, pages)
+        await respond(interaction, embed=pager_embed(picks, 1), view=view)
 
 
 async def setup(bot: RamenBot) -> None:

@@ -5,6 +5,7 @@ bot are small fakes recording what was done to them."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -99,16 +100,20 @@ class FakeFollowup:
 
 
 class FakeClient:
-    """An interaction's client: the catalog, an empty pager registry (as `RamenBot.pagers`), and the
-    bot's own events the code dispatched, as (event name, *args) in `dispatched`."""
+    """An interaction's client: the catalog, the storage (None unless given; the /recommend pager's
+    buttons read it), and the bot's own events the code dispatched, as (event name, *args) in
+    `dispatched`."""
 
-    def __init__(self, catalog: Any) -> None:
+    def __init__(self, catalog: Any, storage: Any = None) -> None:
         self.catalog = catalog
-        self.pagers: dict[int, Any] = {}
+        self.storage = storage
         self.dispatched: list[tuple[Any, ...]] = []
 
     def dispatch(self, event_name: str, /, *args: Any) -> None:
         self.dispatched.append((event_name, *args))
+
+
+_INTERACTION_IDS = itertools.count(333)
 
 
 def make_interaction(
@@ -128,7 +133,7 @@ def make_interaction(
     interaction.guild_id = guild_id
     interaction.guild = SimpleNamespace(id=guild_id, name="Test Server") if guild_id else None
     interaction.channel_id = 222
-    interaction.id = 333
+    interaction.id = next(_INTERACTION_IDS)  # unique, as Discord's snowflakes are
     user = MagicMock(spec=discord.Member)
     user.id, user.name, user.display_name, user.bot = user_id, user_name, user_name, False
     interaction.user = user
@@ -145,10 +150,11 @@ async def invoke(command: app_commands.Command, interaction: Any, **options: Any
     then the cog's callback. Raises the underlying error, as the tree's error handler sees it.
 
     The interaction's client, when it has none, is a `FakeClient` with the cog's catalog (the title
-    transformer reads it).
+    transformer reads it) and the cog's storage, if it has one (the /recommend pager's buttons read it).
     """
     if interaction.client is None:
-        interaction.client = FakeClient(command.binding.catalog)
+        binding = command.binding
+        interaction.client = FakeClient(binding.catalog, getattr(binding, "storage", None))
     interaction.namespace.__dict__.update(options)
     try:
         await command._invoke_with_namespace(interaction, interaction.namespace)

@@ -3,14 +3,15 @@
 `Storage` is the one object the bot holds: a SQLite file (WAL, `sqlite`) or a PostgreSQL database
 (`postgres`, DATABASE_URL), the same numbered migrations (`migrate`), a group-commit write queue
 with explicit transactions (`core`), and one area per subject: `votes`, `prompts`, `watch`
-(watchlists, up next), `watch_night`, `claims` (work done once across processes)
-and `taste` (a guild's votes by member). New areas
+(watchlists, up next), `watch_night`, `claims` (work done once across processes),
+`taste` (a guild's votes by member) and `pagers` (the /recommend pagers). New areas
 (and other backends) are added here.
 """
 
 from bot.store.claims import ClaimStore
 from bot.store.core import Clock
 from bot.store.migrate import Migration, StorageError, load_migrations, migration_script
+from bot.store.pagers import PAGER_RETENTION, PagerStore, StoredPager
 from bot.store.prompts import PromptStore, RatingPrompt, ReconcileResult
 from bot.store.taste import GuildVotes, TasteStore
 from bot.store.votes import GuildScore, MemberTaste, RankedScore, Vote, VoteStore
@@ -27,9 +28,9 @@ from bot.store.watch import (
 from bot.store.watch_night import WatchNightStore, WatchParty, WatchPoll
 
 
-class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore, TasteStore):
-    """Ratings, rating prompts, watchlists, up next, watch nights, claims and a guild's votes by member,
-    on SQLite or PostgreSQL.
+class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore, TasteStore, PagerStore):
+    """Ratings, rating prompts, watchlists, up next, watch nights, claims, a guild's votes by member and
+    the /recommend pagers, on SQLite or PostgreSQL.
     Build it with `Storage.open()`.
 
     Ids (guild, user, channel, message) are Discord snowflakes as ints; `drama_id` is the
@@ -40,12 +41,14 @@ class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore, T
 
 
 __all__ = [
+    "PAGER_RETENTION",
     "Clock",
     "GuildScore",
     "GuildVotes",
     "ListedEntry",
     "MemberTaste",
     "Migration",
+    "PagerStore",
     "Privacy",
     "Queue",
     "QueuedTitle",
@@ -55,6 +58,7 @@ __all__ = [
     "RemoveOutcome",
     "Storage",
     "StorageError",
+    "StoredPager",
     "Vote",
     "WatchParty",
     "WatchPoll",

@@ -17,9 +17,7 @@ from bot.ui.markup import plain
 MAX_REASON_TAGS = 3
 """At most this many shared tags (or genres) are named in a recommendation's reason, rarest first."""
 
-EXPIRED = (
-    "These results have expired (they last 10 minutes, and not across a restart of the bot): run /recommend again."
-)
+PAGER_GONE = "These results are no longer kept (a /recommend reply stays pageable for 30 days): run /recommend again."
 CHARACTER_GONE = "That character is no longer in the catalog; run /characters again."
 NO_CHANNEL = "A rating prompt needs a channel to live in; try /rate in a text channel."
 PROMPT_LOST = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, MutableMapping
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import discord
@@ -15,6 +15,7 @@ from bot.ui.messages import PROMPT_LOST
 if TYPE_CHECKING:
     from bot.catalog.index import Catalog
     from bot.recommend.engine import Recommender
+    from bot.store import Storage
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,12 @@ T = TypeVar("T")
 
 class RamenClient(Protocol):
     """What the UI reads off the bot (`bot.client.RamenBot` has it): the catalog, the recommender (its
-    vocabularies feed /recommend's autocomplete), the live pagers, and `dispatch` for the bot's own
-    events (`discord.Client.dispatch`)."""
+    vocabularies feed /recommend's autocomplete), the storage (the /recommend pagers' buttons read
+    their pager from it), and `dispatch` for the bot's own events (`discord.Client.dispatch`)."""
 
     catalog: Catalog
     recommender: Recommender
-    pagers: MutableMapping[int, Any]
+    storage: Storage
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None: ...
 
@@ -91,10 +92,14 @@ async def respond(
     return getattr(callback, "resource", None)
 
 
-async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False) -> T:
+async def in_time(
+    interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False, update: bool = False
+) -> T:
     """Await `work` (a storage call), deferring the interaction first if it takes longer than
     `DEFER_AFTER` seconds, so Discord has its answer within 3 s whatever storage does; the reply
-    (`respond`) then fills the deferred message. `ephemeral` must match that reply's.
+    (`respond`) then fills the deferred message. `ephemeral` must match that reply's. `update`
+    (a button that edits its own message): defer as a message update instead, no "thinking…";
+    the caller then edits with `interaction.edit_original_response`.
 
     Returns what `work` returns; raises what it raises (after deferring, the error path answers
     with a follow-up).
@@ -102,7 +107,10 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, ephem
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
     if not done and not interaction.response.is_done():
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        if update:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     return await task
 
 

@@ -3,28 +3,26 @@
 The components are `discord.ui.DynamicItem`s: discord.py routes a click by matching its
 custom_id against the item's template, so a menu or button keeps answering after the bot
 restarts (the bot registers them in `setup_hook`). The character menu carries all it needs in
-its custom_id; the /recommend pager's results live in memory, so after a restart or its timeout
-its buttons answer that the results have expired.
+its custom_id; the /recommend pager's buttons carry the pager's id and the page they open, and the
+results are read from the database (`bot.store.pagers`), so they page on any process, after any
+restart, for as long as the pager is kept.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 import discord
 
 from bot.catalog.model import Drama
-from bot.recommend.engine import PAGE_SIZE, Recommendation
+from bot.recommend.engine import PAGE_SIZE, Picks
+from bot.recommend.pages import UnreadablePicks, decode_picks, page_count
 from bot.ui import limits
 from bot.ui.embeds import character_embed
 from bot.ui.errors import UserFacingError, handle_app_command_error
-from bot.ui.messages import CHARACTER_GONE, EXPIRED, close_note, not_your_pager
+from bot.ui.messages import CHARACTER_GONE, PAGER_GONE, close_note, heading, not_your_pager
 from bot.ui.rating_embeds import recommend_embed
-from bot.ui.replies import NO_PINGS, ramen, respond
-
-VIEW_TIMEOUT = 600.0  # seconds /recommend results stay pageable; then the buttons are disabled
+from bot.ui.replies import NO_PINGS, in_time, ramen, respond
 
 
 def _character_select(drama: Drama) -> discord.ui.Select:
@@ -85,103 +83,85 @@ class CastView(discord.ui.View):
 
 
 class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"ramen:recommend:(?P<key>[0-9]+):(?P<step>previous|next)"
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"ramen:recommend:(?P<key>[0-9]+):(?P<page>[0-9]+|previous|next)",
 ):
-    """Previous or Next on a `/recommend` reply (custom_id `ramen:recommend:<key>:<step>`).
-
-    The click goes to the live pager registered under `key` on the bot (`bot.pagers`); when
-    there is none (timed out, or the bot restarted) the member is told the results expired.
+    """Previous or Next on a `/recommend` reply: custom_id `ramen:recommend:<pager id>:<page it opens>`
+    (at most 39 characters). The pager id is the id of the interaction that asked, the key of its
+    row in the database (`Storage.pager`), so any process sharing the database, before or after a
+    restart, turns the page. Buttons from before pagers were kept (`…:previous`, `…:next`) and
+    pagers past their retention answer, ephemeral, that the results are no longer kept.
     """
 
-    def __init__(self, key: int, step: str, *, button: discord.ui.Button | None = None) -> None:
+    def __init__(
+        self, key: int, page: int | str, *, label: str = "", disabled: bool = False, button: Any = None
+    ) -> None:
         if button is None:
             button = discord.ui.Button(
-                label=step.title(), style=discord.ButtonStyle.secondary, custom_id=f"ramen:recommend:{key}:{step}"
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ramen:recommend:{key}:{page}",
+                disabled=disabled,
             )
         super().__init__(button)
-        self.key, self.step = key, step
+        self.key, self.page = key, page
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
     ) -> PageButton:
-        return cls(int(match["key"]), match["step"], button=item)  # type: ignore[arg-type]
+        page = match["page"]
+        return cls(int(match["key"]), int(page) if page.isdigit() else page, button=item)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            pager = ramen(interaction).pagers.get(self.key)
-            if pager is None:
-                raise UserFacingError(EXPIRED)
-            await pager.turn(interaction, +1 if self.step == "next" else -1)
+            await turn_page(interaction, self.key, self.page)
         except Exception as exc:  # the one error path, as for app commands
             await handle_app_command_error(interaction, exc)
 
 
-class RecommendPager(discord.ui.View):
-    """Pages through `/recommend` results, `PAGE_SIZE` a page, for the member who asked only.
+def pager_view(key: int, page: int, pages: int) -> discord.ui.View:
+    """Previous and Next for page `page` of `pages` of the pager `key`; disabled at either end. No
+    timeout: the buttons live in the database's pager, not in this object."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(PageButton(key, max(0, page - 1), label="Previous", disabled=page <= 1))
+    view.add_item(PageButton(key, page + 1, label="Next", disabled=page >= pages))
+    return view
 
-    Lives in `registry` (the bot's `pagers`, by key) until it times out; then its buttons are
-    disabled by editing the original reply of `origin`, the interaction that asked.
-    """
 
-    def __init__(
-        self,
-        results: list[Recommendation],
-        heading: str,
-        *,
-        likes: Sequence[Drama] = (),
-        owner_id: int,
-        owner_name: str,
-        key: int,
-        registry: MutableMapping[int, RecommendPager],
-        origin: discord.Interaction | None = None,
-        timeout: float = VIEW_TIMEOUT,
-    ) -> None:
-        super().__init__(timeout=timeout)
-        self.results, self.heading, self.likes = results, heading, list(likes)
-        self.owner_id, self.owner_name = owner_id, owner_name
-        self.key, self.registry = key, registry
-        self.page = 1
-        self.pages = max(1, -(-len(results) // PAGE_SIZE))
-        self.previous = PageButton(key, "previous")
-        self.next = PageButton(key, "next")
-        self.add_item(self.previous)
-        self.add_item(self.next)
-        self.origin = origin
-        self._sync_buttons()
-        if self.pages > 1:
-            registry[key] = self
+def pager_embed(picks: Picks, page: int) -> discord.Embed:
+    """Page `page` (1-based, clamped) of a /recommend answer, `PAGE_SIZE` a page."""
+    pages = page_count(len(picks.results))
+    page = min(pages, max(1, page))
+    start = (page - 1) * PAGE_SIZE
+    end = start + PAGE_SIZE
+    note = close_note(picks.results, start, end, picks.likes)
+    return recommend_embed(picks.results[start:end], page, pages, heading(picks), per_page=PAGE_SIZE, note=note)
 
-    def embed(self) -> discord.Embed:
-        """The current page's embed."""
-        start = (self.page - 1) * PAGE_SIZE
-        end = start + PAGE_SIZE
-        note = close_note(self.results, start, end, self.likes)
-        return recommend_embed(
-            self.results[start:end], self.page, self.pages, self.heading, per_page=PAGE_SIZE, note=note
-        )
 
-    def _sync_buttons(self) -> None:
-        self.previous.item.disabled = self.page <= 1
-        self.next.item.disabled = self.page >= self.pages
-
-    async def turn(self, interaction: discord.Interaction, step: int) -> None:
-        """Move `step` pages (clamped) and edit the message in place; anyone but the owner is refused."""
-        if interaction.user.id != self.owner_id:
-            await respond(
-                interaction,
-                content=not_your_pager(self.owner_name),
-                ephemeral=True,
-            )
-            return
-        self.page = min(self.pages, max(1, self.page + step))
-        self._sync_buttons()
-        await interaction.response.edit_message(embed=self.embed(), view=self, allowed_mentions=NO_PINGS)
-
-    async def on_timeout(self) -> None:
-        self.registry.pop(self.key, None)
-        self.previous.item.disabled = self.next.item.disabled = True
-        if self.origin is not None:
-            # The message may be gone or the token expired: then there is nothing left to disable.
-            with contextlib.suppress(discord.HTTPException):
-                await self.origin.edit_original_response(view=self)
+async def turn_page(interaction: discord.Interaction, key: int, page: int | str) -> None:
+    """Show page `page` of the pager `key` by editing its message, for whoever asked only (anyone
+    else is told so, ephemeral). Raises UserFacingError(PAGER_GONE) when the pager is not kept
+    (pruned, from before pagers were kept, or unreadable)."""
+    bot = ramen(interaction)
+    stored = await in_time(interaction, bot.storage.pager(key), update=True) if isinstance(page, int) else None
+    if stored is None:
+        raise UserFacingError(PAGER_GONE)
+    if interaction.user.id != stored.owner_id:
+        await respond(interaction, content=not_your_pager(stored.owner_name), ephemeral=True)
+        return
+    try:
+        picks = decode_picks(stored.results, bot.catalog)
+    except UnreadablePicks as exc:
+        raise UserFacingError(PAGER_GONE) from exc
+    pages = page_count(len(picks.results))
+    page = min(pages, max(1, int(page)))
+    changes: dict[str, Any] = {
+        "embed": pager_embed(picks, page),
+        "view": pager_view(key, page, pages),
+        "allowed_mentions": NO_PINGS,
+    }
+    if interaction.response.is_done():  # deferred while the database answered
+        await interaction.edit_original_response(**changes)
+    else:
+        await interaction.response.edit_message(**changes)

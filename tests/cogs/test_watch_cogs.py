@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.client import RamenBot
 from bot.config import Settings
 from bot.recommend.engine import Recommender
+from bot.recommend.pages import decode_picks
 from bot.ui import limits
 from bot.ui.errors import message_for
 from bot.ui.help import walk
@@ -122,17 +123,22 @@ async def test_drama_and_shouldiwatch_count_members_here(storage, catalog):
     assert "Members here" not in {f.name for f in dm.sent[0].embed.fields}
 
 
+async def kept_ids(storage, catalog, inter) -> list[str]:
+    """The drama ids the /recommend reply to `inter` keeps in its pager, best first."""
+    return [r.drama.id for r in decode_picks((await storage.pager(inter.id)).results, catalog).results]
+
+
 async def test_recommend_leaves_out_finished_and_dropped(storage, catalog):
     cog = RecommendCog(catalog, Recommender(catalog), storage)
     first = member(ALICE, "alice")
     await invoke(cog.recommend, first, like="Run On")
-    shown = [r.drama.id for r in first.sent[0].view.results]
+    shown = await kept_ids(storage, catalog, first)
     await storage.save_watch_entry(GUILD, ALICE, shown[0], Entry(Status.FINISHED))
     await storage.save_watch_entry(GUILD, ALICE, shown[1], Entry(Status.DROPPED, 2))
     await storage.save_watch_entry(GUILD, ALICE, shown[2], Entry(Status.WATCHING, 2))
     again = member(ALICE, "alice")
     await invoke(cog.recommend, again, like="Run On")
-    now = [r.drama.id for r in again.sent[0].view.results]
+    now = await kept_ids(storage, catalog, again)
     assert shown[0] not in now and shown[1] not in now and shown[2] in now
 
 
@@ -193,7 +199,7 @@ async def test_contexts_user_installs_and_help_cover_every_command(catalog, stor
     help_cog = bot.get_cog("HelpCog")
     inter = make_interaction()
     inter.is_guild_integration.return_value = True
-    inter.client = SimpleNamespace(catalog=catalog, pagers={})
+    inter.client = SimpleNamespace(catalog=catalog, storage=storage)
     await help_cog.help.callback(help_cog, inter)
     [sent] = inter.sent
     embed = sent.embed
