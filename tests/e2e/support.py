@@ -276,3 +276,32 @@ def all_votes(db: Path) -> dict[tuple[int, str, int], int]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         rows = conn.execute("SELECT guild_id, drama_id, user_id, score FROM ratings").fetchall()
     return {(int(g), str(d), int(u)): int(s) for g, d, u, s in rows}
+
+
+# ---------------------------------------------------------------------------------------- /recommend pager
+
+
+def pager_buttons(message: dict) -> dict[str, dict]:
+    """A /recommend reply's buttons by label (Previous, Next)."""
+    return {c["label"]: c for row in message.get("components", []) for c in row["components"]}
+
+
+def page_fields(message: dict) -> list[str]:
+    """The field names of a /recommend page as shown, e.g. ["6. Our Beloved Summer (2021)", …]."""
+    return [f["name"] for f in message["embeds"][0]["fields"]]
+
+
+def kept_fields(db: Path | str, custom_id: str, start: int, end: int) -> list[str]:
+    """The field names that recommendations `start`..`end` (1-based, inclusive) of the ranked list
+    kept in the database for the pager a button's custom_id names would show, read from the bot's
+    database (`recommend_pagers`) and the bundled catalog."""
+    import json
+
+    from bot.catalog.assemble import build_catalog
+    from bot.ui.embeds import drama_title
+
+    pager_id = int(custom_id.split(":")[2])
+    [(results,)] = query(db, "SELECT results FROM recommend_pagers WHERE pager_id = ?", pager_id)
+    catalog = build_catalog(PROJECT_ROOT / "data" / "dramas", None)[0]
+    ids = [r["id"] for r in json.loads(results)["results"]]
+    return [f"{n}. {drama_title(catalog.get(i))}" for n, i in enumerate(ids[start - 1 : end], start=start)]

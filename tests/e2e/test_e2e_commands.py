@@ -113,13 +113,16 @@ async def test_recommend_paging_only_for_whoever_asked(fake_discord, bot):
     assert turned.answered_within(3.0) and turned.callback.type == 7, turned
     second_page = embed_text(fake_discord.message(rec.original_id))
     assert second_page != first_page
+    # The buttons on page 2 open pages 1 and 3 (each custom_id names the page it opens).
+    shown = {c["label"]: c for row in fake_discord.message(rec.original_id)["components"] for c in row["components"]}
+    assert shown["Previous"]["custom_id"].endswith(":1") and shown["Next"]["custom_id"].endswith(":3")
 
-    refused = await fake_discord.click(rec.original_id, buttons["Next"]["custom_id"], user="bob")
+    refused = await fake_discord.click(rec.original_id, shown["Next"]["custom_id"], user="bob")
     refusal = answered(refused, ephemeral=True)
     assert "Alice" in refusal["content"] and "/recommend" in refusal["content"]
     assert embed_text(fake_discord.message(rec.original_id)) == second_page  # bob changed nothing
 
-    back = await fake_discord.click(rec.original_id, buttons["Previous"]["custom_id"], user="alice")
+    back = await fake_discord.click(rec.original_id, shown["Previous"]["custom_id"], user="alice")
     assert back.callback.type == 7 and embed_text(fake_discord.message(rec.original_id)) == first_page
 
 
@@ -290,6 +293,32 @@ async def test_catalog_commands_work_in_a_dm(fake_discord, bot, bot_db):
     )
     assert "servers only" in refused["content"]
     assert int(fake_discord.user("bob")["id"]) not in votes(bot_db)
+
+
+# Page 2 of /recommend like:Run On in a DM (no server votes, nothing left out): the bundled catalog's
+# 6th to 10th closest shows to Run On, as the recommender ranks them (shared tags and genres; page 1
+# is Fight for My Way, Twenty-Five Twenty-One, Weightlifting Fairy Kim Bok Joo, Because This Is My
+# First Life and Crash Landing on You, which share its sports, athlete or multiple-couples tags).
+RUN_ON_PAGE_TWO = [
+    "6. Our Beloved Summer (2021)",
+    "7. Prison Playbook (2017)",
+    "8. Reply 1994 (2013)",
+    "9. Navillera (2021)",
+    "10. My Mister (2018)",
+]
+
+
+async def test_recommend_pager_pages_after_the_bot_restarts(fake_discord, bot):
+    rec = await fake_discord.slash("recommend", {"like": "Run On"}, user="alice", dm=True)
+    message = answered(rec, ephemeral=False)
+    assert [f["name"].split(". ")[0] for f in message["embeds"][0]["fields"]] == ["1", "2", "3", "4", "5"]
+    next_button = {c["label"]: c for row in message["components"] for c in row["components"]}["Next"]
+    await bot.restart()  # a new process: the pager is read back from the database
+    turned = await fake_discord.click(rec.original_id, next_button["custom_id"], user="alice")
+    assert turned.answered_within(3.0) and turned.callback.type == 7, turned
+    page = fake_discord.message(rec.original_id)
+    assert [f["name"] for f in page["embeds"][0]["fields"]] == RUN_ON_PAGE_TWO
+    assert page["embeds"][0]["footer"]["text"].startswith("Page 2/3")
 
 
 async def test_no_violations_no_unknown_requests_no_traceback(fake_discord, bot):

@@ -14,7 +14,17 @@ import re
 import pytest
 import pytest_asyncio
 
-from tests.e2e.support import KEYCAPS, assert_clean, base_env, prompts, requires_fake, votes
+from tests.e2e.support import (
+    KEYCAPS,
+    assert_clean,
+    base_env,
+    kept_fields,
+    page_fields,
+    pager_buttons,
+    prompts,
+    requires_fake,
+    votes,
+)
 
 pytestmark = [requires_fake, pytest.mark.asyncio(loop_scope="module")]
 
@@ -301,20 +311,27 @@ async def test_reconciliation_pages_through_a_crowd(fake_discord, bot, bot_db):
     assert len(pages) >= 2, "118 users reacted 🔟 (the bot included): two pages of 100"
 
 
-async def test_menus_and_buttons_answer_after_a_restart(fake_discord, bot):
+async def test_menus_and_buttons_answer_after_a_restart(fake_discord, bot, bot_db):
     cast = await fake_discord.slash("characters", {"title": "Run On"}, user="alice")
     [menu] = [c for row in cast.message["components"] for c in row["components"]]
     pager = await fake_discord.slash("recommend", {"like": "run-on"}, user="alice")
-    [next_button] = [c for row in pager.message["components"] for c in row["components"] if c["label"] == "Next"]
-    await bot.restart()  # new process: the views in memory are gone
+    next_button = pager_buttons(pager.message)["Next"]
+    assert page_fields(pager.message) == kept_fields(bot_db, next_button["custom_id"], 1, 5)
+    await bot.restart()  # new process: nothing of the first one's memory is left
     card = await fake_discord.click(
         cast.original_id, menu["custom_id"], user="bob", values=["park-mae-yi"]
     )  # the option value is the character key
     assert card.answered_within(3.0) and card.message["flags"] & 64, card
     assert card.message["embeds"][0]["title"] == "Park Mae Yi · Run On"
-    late = await fake_discord.click(pager.original_id, next_button["custom_id"], user="alice")
-    assert late.answered_within(3.0) and late.message["flags"] & 64, late
-    assert late.content.startswith("These results have expired")
+    # The old pager keeps paging: Next opens page 2, the ranked list's 6th to 10th, read from the database.
+    turned = await fake_discord.click(pager.original_id, next_button["custom_id"], user="alice")
+    assert turned.answered_within(3.0) and turned.callback.type == 7, turned
+    page_two = fake_discord.message(pager.original_id)
+    assert page_fields(page_two) == kept_fields(bot_db, next_button["custom_id"], 6, 10)
+    assert page_two["embeds"][0]["footer"]["text"].startswith("Page 2/")
+    # Still only for whoever asked, after the restart too.
+    refused = await fake_discord.click(pager.original_id, pager_buttons(page_two)["Next"]["custom_id"], user="bob")
+    assert refused.message["flags"] & 64 and refused.content.startswith("Only Alice can page"), refused
 
 
 async def test_no_violations_no_unknown_requests_no_traceback(fake_discord, bot):
