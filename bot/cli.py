@@ -200,6 +200,7 @@ async def open_storage(settings: Settings) -> Storage:
     except StorageError as exc:
         await storage.close()
         raise StorageUnavailable(str(exc)) from None
+    await storage.prune_pagers()  # /recommend pagers past their retention (bot.store.pagers)
     return storage
 
 

@@ -8,7 +8,11 @@ up what it missed. The totals read back from the shared database are exact: work
 reactions the test sent (each member's last keycap is their vote). The first round is awaited
 before the kill, so every member the dead process missed has exactly one unseen keycap: two
 unseen keycaps cannot be ordered after downtime (Discord does not say which came last; issue #11).
-The /recommend pager is not exercised here: it still lives in memory (see the README).
+Every /recommend pager still pages: one is made in each guild (so by each process) before the kill
+and paged after it; the killed process's pager is paged by its restarted successor, each page the
+ranked list's next five as kept in the shared database. (The fake routes a guild's interactions to
+its shard's process only, so a click cannot be sent to the other process; the store test
+`test_two_stores_on_one_postgres_share_pagers` covers two pools reading one pager.)
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import sys
 import pytest
 import pytest_asyncio
 
-from tests.e2e.support import KEYCAPS, base_env, query, requires_fake
+from tests.e2e.support import KEYCAPS, base_env, kept_fields, page_fields, pager_buttons, query, requires_fake
 
 pytestmark = [requires_fake, pytest.mark.asyncio(loop_scope="module")]
 
@@ -86,10 +90,24 @@ async def wait_for_votes(fake, url: str, expected: dict[str, dict[str, int]], wi
         await asyncio.sleep(0.1)
 
 
+async def turn_page(fake, url: str, message_id: str, page: int) -> None:
+    """alice presses Next on her /recommend reply; it must show `page`: the kept ranked list's next five."""
+    next_button = pager_buttons(fake.message(message_id))["Next"]
+    assert next_button["custom_id"].endswith(f":{page}")
+    turned = await fake.click(message_id, next_button["custom_id"], user="alice")
+    assert turned.answered_within(3.0) and turned.callback.type == 7, turned
+    first = (page - 1) * 5 + 1
+    assert page_fields(fake.message(message_id)) == kept_fields(url, next_button["custom_id"], first, first + 4)
+
+
 async def test_two_processes_share_votes_and_survive_a_kill(fake_discord, bots, postgres_module_url):
     fake = fake_discord
     assert [fake.shard_of(name) for name in GUILDS] == [0, 1]
     prompts = {name: await post_prompt(fake, name) for name in GUILDS}
+    pagers = {name: await fake.slash("recommend", {"like": "Run On"}, user="alice", guild=name) for name in GUILDS}
+    for rec in pagers.values():  # each made by its guild's process; shard 1's is paged once before the kill
+        assert rec.answered_within(3.0) and page_fields(rec.message)[0].startswith("1. "), rec
+    await turn_page(fake, postgres_module_url, pagers[GUILDS[1]].original_id, 2)
     expected: dict[str, dict[str, int]] = {name: {} for name in GUILDS}
     # A burst in both guilds: each member reacts twice (second keycap replaces the first).
     for round_number, score_of in enumerate((lambda i: i % 10 + 1, lambda i: (i * 3) % 10 + 1)):
@@ -107,6 +125,9 @@ async def test_two_processes_share_votes_and_survive_a_kill(fake_discord, bots, 
     await wait_for_votes(fake, postgres_module_url, expected)
     want = {int(fake.guild(name)["id"]): (len(votes), sum(votes.values())) for name, votes in expected.items()}
     assert totals(postgres_module_url) == want  # the totals table agrees with the votes
+    # Every pager still pages: shard 1's from its restarted process (page 3), shard 0's (page 2).
+    await turn_page(fake, postgres_module_url, pagers[GUILDS[1]].original_id, 3)
+    await turn_page(fake, postgres_module_url, pagers[GUILDS[0]].original_id, 2)
     # Commands answer in both guilds, from the process of each guild's shard.
     for name in GUILDS:
         rec = await fake.slash("ratings", {"title": "Run On"}, user="alice", guild=name)
