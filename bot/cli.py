@@ -131,8 +131,8 @@ def main(argv: Sequence[str]) -> int:
 def serve(verb: str, execute: list[str]) -> int:
     """`run`, `console` or `auto`: read the settings, build everything once, run the bot or the console."""
     try:
-        load_env_file(PROJECT_ROOT / ".env")
-        settings = Settings.from_env()
+        origins = load_env_file(PROJECT_ROOT / ".env")
+        settings = Settings.from_env(origins=origins)
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG

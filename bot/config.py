@@ -24,7 +24,30 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message names the setting and how to fix it."""
+    """A setting is missing or malformed; the message names the setting and how to fix it.
+
+    `setting`: the variable it is about (e.g. "LOG_LEVEL"), or None for a problem with `.env` itself.
+    """
+
+    def __init__(self, message: str, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+def where_set(setting: str, origins: Mapping[str, str] | None) -> str:
+    """Where a setting's value came from, for a message: "/srv/ramen/.env, line 3: LOG_LEVEL" when
+    `origins` (from `load_env_file`) holds it, else "environment variable LOG_LEVEL"."""
+    origin = (origins or {}).get(setting)
+    return f"{origin}: {setting}" if origin else f"environment variable {setting}"
+
+
+def _name_origin(exc: ConfigError, origins: Mapping[str, str] | None) -> ConfigError:
+    """`exc` with its message saying where its setting was set (a file and line, or the environment)."""
+    if exc.setting is None:
+        return exc
+    text = str(exc).removeprefix(exc.setting).lstrip(":")
+    text = text if text.startswith(" ") else f": {text}"
+    return ConfigError(f"{where_set(exc.setting, origins)}{text}", exc.setting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +82,25 @@ class Settings:
     catalog_drafts: str = "refuse"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, origins: Mapping[str, str] | None = None) -> Settings:
         """Build settings from `env` (default: `os.environ`). Relative paths resolve from the project root.
+
+        origins: setting name → where a file set it ("/srv/ramen/.env, line 3", from `load_env_file`);
+            a setting not in it came from the environment.
 
         Raises:
             ConfigError: `DEV_GUILD_ID` is not a positive integer, `LOG_LEVEL` is not a level name,
-                `DATABASE_URL` is not a postgresql:// URL, or the shard settings are malformed.
+                `DATABASE_URL` is not a postgresql:// URL, or the shard settings are malformed. The
+                message begins with where the value was set: "/srv/ramen/.env, line 3: LOG_LEVEL …"
+                or "environment variable LOG_LEVEL …".
         """
-        env = os.environ if env is None else env
+        try:
+            return cls._parse(os.environ if env is None else env)
+        except ConfigError as exc:
+            raise _name_origin(exc, origins) from None
+
+    @classmethod
+    def _parse(cls, env: Mapping[str, str]) -> Settings:
 
         def get(name: str) -> str | None:
             value = env.get(name, "").strip()
@@ -79,23 +113,27 @@ class Settings:
                 raise ConfigError(
                     f"DEV_GUILD_ID must be a guild's numeric id (a snowflake), got {guild_raw!r}. "
                     "Right-click the server in Discord (developer mode on) and choose 'Copy Server ID', "
-                    "or leave DEV_GUILD_ID empty to sync commands globally."
+                    "or leave DEV_GUILD_ID empty to sync commands globally.",
+                    "DEV_GUILD_ID",
                 )
             dev_guild_id = int(guild_raw)
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
-            raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}.")
+            raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}.", "LOG_LEVEL")
         csv_raw = get("CATALOG_CSV")
         shard_count, shard_ids = parse_shards(get("SHARD_COUNT"), get("SHARD_IDS"))
         token = get("DISCORD_TOKEN")
         if token is not None and token[:4].casefold() == "bot ":
             raise ConfigError(
                 "DISCORD_TOKEN starts with 'Bot ': put only the token itself (what Reset Token shows), "
-                "without the 'Bot ' prefix; discord.py adds it."
+                "without the 'Bot ' prefix; discord.py adds it.",
+                "DISCORD_TOKEN",
             )
         drafts = (get("CATALOG_ALLOW_DRAFTS") or "no").casefold()
         if drafts not in ("no", "hide"):
-            raise ConfigError(f"CATALOG_ALLOW_DRAFTS must be empty, 'no' or 'hide', got {drafts!r}.")
+            raise ConfigError(
+                f"CATALOG_ALLOW_DRAFTS must be empty, 'no' or 'hide', got {drafts!r}.", "CATALOG_ALLOW_DRAFTS"
+            )
         return cls(
             catalog_drafts="hide" if drafts == "hide" else "refuse",
             discord_token=token,
@@ -115,8 +153,11 @@ class Settings:
         return logging.getLevelName(self.log_level)
 
 
-def load_env_file(path: Path) -> None:
+def load_env_file(path: Path) -> dict[str, str]:
     """Load `path` (a `.env` file) into `os.environ` with python-dotenv; values already set win.
+
+    Returns where each value it set came from (name → "/srv/ramen/.env, line 3"), for
+    `Settings.from_env(origins=…)`; empty when there is no file.
 
     python-dotenv skips a line it cannot parse without a word, so every line is checked first with
     its own parser (`dotenv.parser.parse_stream`); a missing file is fine (no `.env`).
@@ -128,9 +169,10 @@ def load_env_file(path: Path) -> None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return
+        return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+    origins: dict[str, str] = {}
     for binding in parse_stream(io.StringIO(text)):
         original = binding.original.string
         line = binding.original.line + len(original) - len(original.lstrip("\r\n"))
@@ -140,7 +182,10 @@ def load_env_file(path: Path) -> None:
             )
         if binding.key is not None and binding.value is None:
             raise ConfigError(f"{path}, line {line}: {binding.key} has no '=' (write {binding.key}= to leave it empty)")
+        if binding.key is not None and binding.key not in os.environ:  # python-dotenv keeps what is set
+            origins[binding.key] = f"{path}, line {line}"
     load_dotenv(path)
+    return origins
 
 
 def _resolve(raw: str | None, default: Path | None) -> Path:
@@ -166,7 +211,8 @@ def parse_database_url(raw: str | None) -> str | None:
     if parts is None or parts.scheme not in ("postgresql", "postgres") or not raw.startswith(f"{parts.scheme}://"):
         raise ConfigError(
             "DATABASE_URL must be a PostgreSQL URL such as postgresql://ramen:PASSWORD@127.0.0.1:5432/ramen "
-            "(leave it empty to use the SQLite file at DATABASE_PATH)."
+            "(leave it empty to use the SQLite file at DATABASE_PATH).",
+            "DATABASE_URL",
         )
     return raw
 
@@ -180,10 +226,12 @@ def parse_shards(count_raw: str | None, ids_raw: str | None) -> tuple[int | None
     """
     if count_raw is None:
         if ids_raw is not None:
-            raise ConfigError("SHARD_IDS needs SHARD_COUNT (the total number of shards across every process).")
+            raise ConfigError(
+                "SHARD_IDS needs SHARD_COUNT (the total number of shards across every process).", "SHARD_IDS"
+            )
         return None, None
     if not (count_raw.isascii() and count_raw.isdigit()) or int(count_raw) < 1:
-        raise ConfigError(f"SHARD_COUNT must be a whole number ≥ 1, got {count_raw!r}.")
+        raise ConfigError(f"SHARD_COUNT must be a whole number ≥ 1, got {count_raw!r}.", "SHARD_COUNT")
     count = int(count_raw)
     if ids_raw is None:
         return count, tuple(range(count))
@@ -192,8 +240,12 @@ def parse_shards(count_raw: str | None, ids_raw: str | None) -> tuple[int | None
         low, _, high = part.strip().partition("-")
         bounds = (low.strip(), (high or low).strip())
         if not all(b.isascii() and b.isdigit() for b in bounds) or int(bounds[0]) > int(bounds[1]):
-            raise ConfigError(f"SHARD_IDS must list shard ids and ranges such as 0-3 or 0,2, got {ids_raw!r}.")
+            raise ConfigError(
+                f"SHARD_IDS must list shard ids and ranges such as 0-3 or 0,2, got {ids_raw!r}.", "SHARD_IDS"
+            )
         ids.extend(range(int(bounds[0]), int(bounds[1]) + 1))
     if len(set(ids)) != len(ids) or not all(0 <= i < count for i in ids):
-        raise ConfigError(f"SHARD_IDS must name each shard once, each in 0..{count - 1} (SHARD_COUNT={count}).")
+        raise ConfigError(
+            f"SHARD_IDS must name each shard once, each in 0..{count - 1} (SHARD_COUNT={count}).", "SHARD_IDS"
+        )
     return count, tuple(sorted(ids))

@@ -229,6 +229,42 @@ def test_malformed_env_stops_start_up_with_exit_2(
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "said"),
+    [
+        (
+            "# ramen\nLOG_LEVEL=LOUD\n",
+            "LOG_LEVEL",
+            "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'.",
+        ),
+        ("\n\nSHARD_COUNT=0\n", "SHARD_COUNT", "SHARD_COUNT must be a whole number ≥ 1, got '0'."),
+    ],
+)
+def test_bad_value_in_env_file_names_the_file_line_and_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str, name: str, said: str
+) -> None:
+    (tmp_path / ".env").write_text(text, encoding="utf-8")
+    monkeypatch.setenv(name, "")  # so that the value the .env sets is undone after the test
+    monkeypatch.delenv(name)
+    monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)
+    assert cli.main(["console", "--exec", "/drama title:Run On"]) == 2
+    line = len(text.split(name)[0].splitlines()) + 1  # "# ramen\n" → line 2; "\n\n" → line 3
+    assert capsys.readouterr().err == f"Configuration error: {tmp_path / '.env'}, line {line}: {said}\n"
+
+
+def test_bad_value_from_the_environment_says_environment_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=INFO\n", encoding="utf-8")  # the environment wins over .env
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+    monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)
+    assert cli.main(["console", "--exec", "/drama title:Run On"]) == 2
+    assert capsys.readouterr().err == (
+        "Configuration error: environment variable LOG_LEVEL must be one of "
+        "DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'.\n"
+    )
+
+
 def test_token_pasted_with_bot_prefix_gets_a_hint() -> None:
     result = run_bot("run", DISCORD_TOKEN="Bot MTIz.abc.def")
     line = assert_one_line_exit_2(result, "DISCORD_TOKEN starts with 'Bot '", "without the 'Bot ' prefix")
