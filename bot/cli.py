@@ -348,13 +348,14 @@ async def _close_storage(storage: Storage) -> None:
 
 async def _console(settings: Settings, catalog: Catalog, execute: list[str]) -> int:
     from bot.console import ConsoleBot, run_console
+    from bot.console.saved import state_path_for
 
     storage = await open_storage(settings)
     try:
         await log_start_up(settings, catalog, storage)
         bot = ConsoleBot(settings, catalog, storage, build_recommender(catalog), sync=False)
         await bot.load_cogs()
-        status = await run_console(bot, execute=execute)
+        status = await run_console(bot, execute=execute, state_path=state_path_for(settings.database_path))
         await bot.close()
         return status
     finally:

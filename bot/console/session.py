@@ -19,42 +19,36 @@ callbacks the bot uses through a small local interaction (`ConsoleInteraction`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TextIO
 
 import discord
 from discord import app_commands
 
 from bot.client import RamenBot
+from bot.console import saved
 from bot.console.commands import (
     DEFAULT_MEMBER,
     ConsoleUsageError,
     convert_options,
     parse_command,
     split_meta,
-    unquote,
     usage,
 )
-from bot.console.show import base_item, render_message
-from bot.console.stand_ins import (
-    GUILD_NAME,
-    ConsoleChannel,
-    ConsoleGuild,
-    ConsoleInteraction,
-    ConsoleMessage,
-    ConsoleRole,
-    ConsoleUser,
-    member_id,
-)
+from bot.console.components import component
+from bot.console.server import BOT_USER_ID, VOICE_CHANNEL_NAME, ConsoleServer
+from bot.console.show import render_message
+from bot.console.stand_ins import GUILD_NAME, ConsoleInteraction, ConsoleMessage, ConsoleUser
 from bot.console.watch_stand_ins import ConsoleEvents, ConsolePoll
 from bot.ui import limits
 from bot.ui.errors import handle_app_command_error
 from bot.ui.help import servers_only
 
-CHANNEL_ID = 900_000_000_000_000_002
-BOT_USER_ID = 900_000_000_000_000_003
 SNOWFLAKE_MIN = 1 << 22  # smaller numbers are message numbers (#3), not Discord message ids
+log = logging.getLogger(__name__)
 
 
 class ConsoleBot(RamenBot):
@@ -74,16 +68,19 @@ class ConsoleBot(RamenBot):
 class ConsoleSession:
     """Reads console lines, runs them through the real cogs, and writes replies to `out`."""
 
-    def __init__(self, bot: ConsoleBot, out: TextIO = sys.stdout) -> None:
+    def __init__(self, bot: ConsoleBot, out: TextIO = sys.stdout, state_path: Path | None = None) -> None:
+        """state_path: where the console server is kept across restarts (`bot.console.saved`); None: not kept."""
         self.bot = bot
         bot.session = self
         self.out = out
-        self.guild = ConsoleGuild()
-        self.channel = ConsoleChannel(self, CHANNEL_ID, self.guild)
-        self.dm_channel = ConsoleChannel(self, CHANNEL_ID + 1, None)
-        self.bot_user = ConsoleUser("Ramen", BOT_USER_ID, bot=True)
+        self.server = ConsoleServer(self, bot._connection)
+        self.guild, self.channel, self.dm_channel = self.server.guild, self.server.channel, self.server.dm_channel
+        self.bot_user = self.server.bot_user
         self.messages: list[ConsoleMessage] = []
-        self.members: dict[int, ConsoleUser] = {}
+        self.last_number = 0  # message numbers go on across restarts, like Discord's messages
+        self.state_path = state_path
+        if state_path is not None:
+            saved.load(self, state_path)
         self.interactive = False
         self._bot_reacted: dict[int, list[str]] = {}
         self.usage_errors = 0
@@ -136,9 +133,10 @@ class ConsoleSession:
         **_: Any,
     ) -> ConsoleMessage:
         all_embeds = [embed] if embed is not None else list(embeds)
+        self.last_number += 1
         message = ConsoleMessage(
             self,
-            len(self.messages) + 1,
+            self.last_number,
             discord.utils.time_snowflake(discord.utils.utcnow()) + self.next_serial(),
             self.channel.id if guild_id else self.dm_channel.id,
             guild_id,
@@ -167,29 +165,10 @@ class ConsoleSession:
     # ------------------------------------------------------------------ input
 
     def member(self, name: str) -> ConsoleUser:
-        user = self.members.get(member_id(name)) or ConsoleUser(name, member_id(name))
-        self.members[user.id] = user
-        return user
-
-    def resolve(self, kind: discord.AppCommandOptionType, name: str) -> ConsoleUser | ConsoleRole:
-        """A member or role option as Discord would send it: resolved to the (stand-in) object."""
-        if kind is discord.AppCommandOptionType.role:
-            return ConsoleRole(name, member_id(f"role:{name}"))
-        return self.member(name)
-
-    def give_role(self, line: str) -> None:
-        parts = line.split()
-        if len(parts) != 3:
-            raise ConsoleUsageError(":give <member> <role>   e.g. :give bob Mods")
-        user, role = self.member(parts[1].removeprefix("@")), self.resolve(discord.AppCommandOptionType.role, parts[2])
-        if role not in user.roles:
-            user.roles.append(role)  # type: ignore[arg-type]
-        self.write(f"  ({user.name} now has the role {role.name})")
+        return self.server.member(name)
 
     def member_by_id(self, user_id: int) -> ConsoleUser:
-        if user_id == self.bot_user.id:
-            return self.bot_user
-        return self.members.get(user_id) or ConsoleUser(str(user_id), user_id)
+        return self.server.member_by_id(user_id)
 
     async def execute(self, line: str) -> bool:
         """Run one console line. Returns False when the session should end."""
@@ -208,9 +187,9 @@ class ConsoleSession:
             elif line.startswith((":react ", ":unreact ")):
                 await self.reaction(line)
             elif line.startswith(":give "):
-                self.give_role(line)
+                self.write(self.server.give_role(line))
             elif line.startswith((":select ", ":click ")):
-                await self.component(line)
+                await component(self, line)
             elif line.startswith((":vote", ":endpoll")):
                 await self.poll_action(line)
             else:
@@ -218,8 +197,23 @@ class ConsoleSession:
         except ConsoleUsageError as exc:
             self.usage_errors += 1
             self.write(f"usage: {exc}")
+        except Exception as exc:  # a console bug must not end the session: say so and go on
+            self.usage_errors += 1
+            log.debug("console line %r failed", line, exc_info=exc)
+            self.write(f"error: this line failed ({type(exc).__name__}: {exc}); the session goes on")
         await self.settle()
+        self.save()
         return True
+
+    def save(self) -> None:
+        """Keep the console server for the next session; a file that cannot be written is said once."""
+        if self.state_path is None:
+            return
+        try:
+            saved.save(self, self.state_path)
+        except OSError as exc:
+            self.write(f"  (the console's messages cannot be kept in {self.state_path}: {exc.strerror or exc})")
+            self.state_path = None
 
     async def settle(self) -> None:
         """Let what the line set off in the background finish (custom events, the live tally's edits)."""
@@ -232,14 +226,14 @@ class ConsoleSession:
 
     async def poll_action(self, line: str) -> None:
         """`:vote <msg #> <answer #> [as:name]` votes in a poll; `:endpoll <msg #>` ends it as its timer would."""
-        text, user, _in_dm = self._meta(line)
+        text, user, _in_dm = self.meta(line)
         verb, *rest = text.split()
         usage_text = ":vote <message #> <answer #> [as:<member>]   or   :endpoll <message #>"
         if len(rest) != (2 if verb == ":vote" else 1):
             raise ConsoleUsageError(usage_text)
-        target = self._message(rest[0])
+        target = self.find_message(rest[0])
         if not isinstance(target, ConsoleMessage) or target.poll is None:
-            raise ConsoleUsageError(f"message {rest[0]} has no poll in this session")
+            raise ConsoleUsageError(f"message {rest[0]} has no poll")
         self.echo(line)
         if verb == ":endpoll":
             await target.end_poll()
@@ -255,14 +249,15 @@ class ConsoleSession:
             raise ConsoleUsageError(f"{exc} (message #{target.number})") from None
         self.write(f"  ({user.name} voted for {answer.id}. {answer.text} on message #{target.number})")
 
-    def _meta(self, text: str) -> tuple[str, ConsoleUser, bool]:
+    def meta(self, text: str) -> tuple[str, ConsoleUser, bool]:
+        """A `:verb` line's trailing `as:<member>` and `in:dm` taken off: (the rest, member, in a DM)."""
         text, name, in_dm = split_meta(text)
         return text, self.member(name), in_dm
 
     async def run_command(self, line: str) -> None:
-        text, user, in_dm = self._meta(line)
-        command, raw = parse_command(self.bot.tree, text)
-        values = convert_options(command, raw, self.resolve)
+        parsed = parse_command(self.bot.tree, line)
+        command, user, in_dm = parsed.command, self.member(parsed.member), parsed.in_dm
+        values = convert_options(command, parsed.raw, self.server.resolve)
         interaction = ConsoleInteraction(self, user, in_dm=in_dm, command=command, namespace=values)
         self.echo(line)
         try:
@@ -280,14 +275,14 @@ class ConsoleSession:
             self.write("(the command sent nothing: Discord would show 'The application did not respond')")
 
     async def complete(self, text: str) -> None:
-        text, user, in_dm = self._meta(text)
-        command, raw = parse_command(self.bot.tree, text)
+        parsed = parse_command(self.bot.tree, text)
+        command, raw, user, in_dm = parsed.command, parsed.raw, self.member(parsed.member), parsed.in_dm
         if not raw:
             raise ConsoleUsageError(":complete /drama title:ru  (give the option being typed last)")
         focused = list(raw)[-1]
         param = next(p for p in command.parameters if p.name == focused)
         if not param.autocomplete:
-            raise ConsoleUsageError(f"option {focused} of /{command.name} has no autocomplete")
+            raise ConsoleUsageError(f"option {focused} of /{command.qualified_name} has no autocomplete")
         interaction = ConsoleInteraction(self, user, in_dm=in_dm, command=command, namespace=raw)
         # discord.py's own autocomplete dispatch (the tree calls it the same way); it answers
         # through interaction.response.autocomplete, which the console records.
@@ -295,34 +290,36 @@ class ConsoleSession:
         choices = interaction.response.choices
         if len(choices) > limits.AUTOCOMPLETE_CHOICES:
             self.write(f"  !! {len(choices)} choices: Discord allows {limits.AUTOCOMPLETE_CHOICES}")
-        self.write(f"> autocomplete /{command.name} {focused}:{raw[focused]!r}")
+        self.write(f"> autocomplete /{command.qualified_name} {focused}:{raw[focused]!r}")
         for choice in choices:
             self.write(f"  {choice.name}  (value: {choice.value})")
         if not choices:
             self.write("  (no choices)")
 
-    def _message(self, ref: str) -> ConsoleMessage | int:
+    def find_message(self, ref: str) -> ConsoleMessage | int:
+        """Message `#3` (its number) or a full message id. Raises ConsoleUsageError for an unknown number."""
         ref = ref.lstrip("#")
         if not ref.isdigit():
             raise ConsoleUsageError(f"{ref!r} is not a message number (#3) or id")
         number = int(ref)
-        if 1 <= number <= len(self.messages):
-            return self.messages[number - 1]
-        found = self.message_by_id(number)
+        found = next((m for m in self.messages if m.number == number), None) or self.message_by_id(number)
         if found is not None:
             return found
         if number < SNOWFLAKE_MIN:
-            shown = f"#1 to #{len(self.messages)}" if self.messages else "none yet"
-            raise ConsoleUsageError(f"no message #{number} in this session (messages: {shown})")
+            numbers = [m.number for m in self.messages]
+            shown = f"#{min(numbers)} to #{max(numbers)}" if numbers else "none yet"
+            raise ConsoleUsageError(f"no message #{number} in the console server (messages: {shown})")
         return number  # a full message id from an earlier session: the bot sees it as an uncached message
 
     async def reaction(self, line: str) -> None:
-        text, user, _in_dm = self._meta(line)
+        text, user, _in_dm = self.meta(line)
         parts = text.split()
         if len(parts) != 3:
             raise ConsoleUsageError(":react <message #> <emoji> [as:<member>]   e.g. :react 3 8️⃣ as:alice")
         verb, ref, emoji = parts
-        target = self._message(ref)
+        target = self.find_message(ref)
+        if isinstance(target, ConsoleMessage) and target.ephemeral:  # Discord offers no reactions on these
+            raise ConsoleUsageError(f"message #{target.number} is ephemeral: Discord lets nobody react to it")
         if verb == ":react":
             await self.react(target, emoji, user)
         else:
@@ -368,63 +365,21 @@ class ConsoleSession:
         for listener in self.bot.extra_events.get(f"on_{event}", []):
             await listener(payload)
 
-    async def component(self, line: str) -> None:
-        text, user, _in_dm = self._meta(line)
-        verb, _, rest = text.partition(" ")
-        ref, _, choice = rest.strip().partition(" ")
-        target = self._message(ref)
-        if not isinstance(target, ConsoleMessage):
-            raise ConsoleUsageError(f"message {ref} is from an earlier session; its buttons and menus are gone")
-        if target.view is None:
-            raise ConsoleUsageError(f"message #{target.number} has no buttons or menus")
-        view, choice = target.view, unquote(choice.strip())
-        interaction = ConsoleInteraction(self, user, in_dm=target.guild_id is None, message=target)
-        self.echo(line)
-        for child in view.children:
-            item = base_item(child)
-            if verb == ":select" and isinstance(item, discord.ui.Select) and not item.disabled:
-                option = next((o for o in item.options if choice.casefold() in (o.label.casefold(), o.value)), None)
-                if option is None:
-                    labels = " | ".join(o.label for o in item.options)
-                    raise ConsoleUsageError(f":select {ref} <one of: {labels}>")
-                # discord.py's own state update for a select interaction.
-                item._refresh_state(interaction, {"values": [option.value]})  # type: ignore[arg-type]
-                await self._dispatch_item(view, child, interaction)
-                return
-            if verb == ":click" and is_button(item, choice):
-                await self._dispatch_item(view, child, interaction)
-                return
-        raise ConsoleUsageError(f"message #{target.number} has no enabled {verb[1:]} matching {choice!r}")
-
-    async def _dispatch_item(self, view: discord.ui.View, child: discord.ui.Item, interaction: Any) -> None:
-        """As discord.py does: a dynamic item's own check (else the view's), then its callback."""
-        check = child.interaction_check if isinstance(child, discord.ui.DynamicItem) else view.interaction_check
-        if await check(interaction):
-            await self._run_item(child, interaction)
-        elif not interaction.response.is_done():
-            self.write("  (this component refused you)")
-
-    async def _run_item(self, item: discord.ui.Item, interaction: ConsoleInteraction) -> None:
-        try:
-            await item.callback(interaction)  # type: ignore[arg-type]
-        except Exception as exc:
-            await handle_app_command_error(interaction, exc)  # type: ignore[arg-type]
-
-
-def is_button(item: discord.ui.Item, choice: str) -> bool:
-    if not isinstance(item, discord.ui.Button) or item.disabled:
-        return False
-    return choice.casefold() in {(item.label or "").casefold(), (item.custom_id or "").casefold()}
-
 
 async def run_console(
-    bot: ConsoleBot, *, execute: list[str], out: TextIO = sys.stdout, stdin: TextIO = sys.stdin
+    bot: ConsoleBot,
+    *,
+    execute: list[str],
+    out: TextIO = sys.stdout,
+    stdin: TextIO = sys.stdin,
+    state_path: Path | None = None,
 ) -> int:
     """Run the console: each `execute` line, then (when none given) lines from `stdin` until EOF.
 
-    Returns the exit status: 0, or 2 when an `--exec` line was not understood.
+    state_path: the file that keeps the console server's messages and members across restarts.
+    Returns the exit status: 0, or 2 when an `--exec` line was not understood or failed.
     """
-    session = ConsoleSession(bot, out)
+    session = ConsoleSession(bot, out, state_path)
     if execute:
         for line in execute:
             await session.execute(line)
@@ -432,7 +387,10 @@ async def run_console(
     interactive = session.interactive = stdin.isatty()
     if interactive:
         session.write("Ramen console: slash commands as in Discord, e.g. /drama title:Run On  (:help, :quit)")
-        session.write(f"Server: {GUILD_NAME}; you are '{DEFAULT_MEMBER}'. Catalog: {len(bot.catalog)} dramas.")
+        session.write(
+            f"Server: {GUILD_NAME} (#general, 🔊 {VOICE_CHANNEL_NAME}); you are '{DEFAULT_MEMBER}'. "
+            f"Catalog: {len(bot.catalog)} dramas."
+        )
     lines_read = 0
     while True:
         if interactive:

@@ -4,6 +4,7 @@ parts are spoilers (`⟦spoiler: …⟧`), ephemeral or not, menus, buttons and 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -22,8 +23,10 @@ def base_item(item: discord.ui.Item) -> discord.ui.Item:
     return item.item if isinstance(item, discord.ui.DynamicItem) else item
 
 
-def show_markup(text: str) -> str:
-    """Show Discord markup as text: spoilers as ⟦spoiler: …⟧, escapes removed."""
+def show_markup(text: str, mentions: Callable[[str], str] | None = None) -> str:
+    """Show Discord markup as text: spoilers as ⟦spoiler: …⟧, escapes removed, and (with `mentions`,
+    where Discord renders them: content, embed descriptions, field values) `<@id>` as @name."""
+    text = mentions(text) if mentions is not None else text
     return _UNESCAPE.sub(r"\1", _SPOILER.sub(lambda m: f"⟦spoiler: {m.group(1)}⟧", text))
 
 
@@ -31,10 +34,11 @@ def render_message(message: ConsoleMessage, header: str) -> str:
     """A message as the console prints it: header, content, embeds with fields, components, reactions."""
     flags = " [ephemeral]" if message.ephemeral else ""
     lines = [f"── #{message.number} · {header}{flags} " + "─" * 10]
+    mentions = message.session.server.show_mentions
     if message.content:
-        lines += [f"  {line}" for line in show_markup(message.content).splitlines()]
+        lines += [f"  {line}" for line in show_markup(message.content, mentions).splitlines()]
     for embed in message.embeds:
-        lines += embed_lines(embed)
+        lines += embed_lines(embed, mentions)
     if message.poll is not None:
         lines += message.poll.lines(message.number)
     if message.content and len(message.content) > limits.CONTENT:
@@ -54,13 +58,14 @@ def render_message(message: ConsoleMessage, header: str) -> str:
     return "\n".join(lines)
 
 
-def embed_lines(embed: discord.Embed) -> list[str]:
-    """One embed as the console prints it: title, description, fields, footer, limit problems."""
+def embed_lines(embed: discord.Embed, mentions: Callable[[str], str] | None = None) -> list[str]:
+    """One embed as the console prints it: title, description, fields, footer, limit problems.
+    Mentions render (through `mentions`) in the description and field values only, as in Discord."""
     lines = [f"  ┃ {embed.title or ''}".rstrip()]
     if embed.description:
-        lines += [f"  ┃ {line}" for line in show_markup(embed.description).splitlines()]
+        lines += [f"  ┃ {line}" for line in show_markup(embed.description, mentions).splitlines()]
     for f in embed.fields:
-        value = show_markup(f.value or "").splitlines() or [""]
+        value = show_markup(f.value or "", mentions).splitlines() or [""]
         lines.append(f"  ┃ ▸ {f.name}: {value[0]}")
         lines += [f"  ┃     {line}" for line in value[1:]]
     if embed.footer and embed.footer.text:

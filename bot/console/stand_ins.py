@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.console.commands import DEFAULT_MEMBER, ConsoleUsageError
+from bot.console.commands import DEFAULT_MEMBER
 
 if TYPE_CHECKING:
     from bot.console.session import ConsoleSession
@@ -77,6 +77,7 @@ class ConsoleMessage:
     ephemeral: bool = False
     reactions: dict[str, list[int]] = field(default_factory=dict)
     poll: Any = None  # bot.console.watch_stand_ins.ConsolePoll
+    restored_view: bool = False  # it had buttons or menus in an earlier session (they are gone)
 
     async def add_reaction(self, emoji: str | discord.PartialEmoji) -> None:
         await self.session.react(self, str(emoji), self.session.bot_user)
@@ -107,11 +108,9 @@ class ConsoleChannel:
         self.session, self.id, self.guild = session, channel_id, guild
         self.name = "general" if guild else "direct-message"
 
-    def get_partial_message(self, message_id: int) -> ConsoleMessage:
-        message = self.session.message_by_id(message_id)
-        if message is None:
-            raise ConsoleUsageError(f"no message {message_id} in this console session")
-        return message
+    def get_partial_message(self, message_id: int) -> ConsoleMessage | GoneMessage:
+        """The message (kept across restarts), or, as Discord, a partial one whose calls answer 404."""
+        return self.session.message_by_id(message_id) or GoneMessage(message_id)
 
     async def fetch_message(self, message_id: int) -> ConsoleMessage:
         message = self.session.message_by_id(message_id)
@@ -123,6 +122,18 @@ class ConsoleChannel:
         return self.session.post(
             content=content, header="Ramen posted", guild_id=self.guild and self.guild.id, **kwargs
         )
+
+
+class GoneMessage:
+    """A partial message for an id the console server does not hold: every call is 404 Unknown Message."""
+
+    def __init__(self, message_id: int) -> None:
+        self.id = message_id
+
+    async def _gone(self, *args: Any, **kwargs: Any) -> Any:
+        raise discord.NotFound(_FakeResponse(404), "Unknown Message")
+
+    end_poll = edit = fetch = add_reaction = remove_reaction = _gone
 
 
 class _FakeResponse:
@@ -212,8 +223,6 @@ class ConsoleInteraction:
         self.client = session.bot
         self.id = discord.utils.time_snowflake(discord.utils.utcnow()) + session.next_serial()
         self.user = user
-        # The default member owns the console server (Manage Server); the others are plain members.
-        self.permissions = discord.Permissions(manage_guild=user.name == DEFAULT_MEMBER and not in_dm)
         self.guild = None if in_dm else session.guild
         self.guild_id = None if in_dm else session.guild.id
         self.channel = session.dm_channel if in_dm else session.channel
@@ -241,7 +250,7 @@ class ConsoleInteraction:
         return False
 
     def reply_header(self, ephemeral: bool) -> str:
-        who = self.user.name
+        who = "you" if self.user.name == DEFAULT_MEMBER else self.user.name  # the console's own member
         return f"Ramen replied to {who} (only {who} can see this)" if ephemeral else f"Ramen replied to {who}"
 
     async def original_response(self) -> ConsoleMessage:

@@ -72,7 +72,7 @@ def test_console_unknown_title_command_and_option_get_usage_lines(tmp_path):
     out = result.stdout
     assert "No drama called “Rum On”; did you mean **Run On**?" in out
     assert "usage: unknown command /dramas. Commands: /drama" in out
-    assert "usage: /drama title:<title>  (could not read 'colour:red')" in out
+    assert "usage: /drama has no option 'colour' (its options: title; and as:, in:dm)" in out
     assert "usage: /drama title:<title>  (missing title)" in out
     assert "Traceback" not in result.stdout + result.stderr
 

@@ -43,6 +43,28 @@ def test_console_watch_night_poll_vote_end_party_and_tally(tmp_path):
 def test_console_poll_usage_errors(tmp_path):
     result = console(tmp_path, "/drama title:Run On", ":vote 1 2", ":vote 9 1", ":endpoll")
     assert result.returncode == 2
-    assert "message 1 has no poll in this session" in result.stdout
-    assert "no message #9 in this session" in result.stdout
+    assert "message 1 has no poll" in result.stdout
+    assert "no message #9 in the console server (messages: #1 to #1)" in result.stdout
     assert ":vote <message #> <answer #>" in result.stdout
+
+
+def test_poll_from_an_earlier_console_session_can_be_ended_after_a_restart(tmp_path):
+    first = console(
+        tmp_path,
+        "/watchnight start title1:Goblin title2:Signal question:Friday pick?",
+        ":vote 1 2 as:alice",
+        ":vote 1 2 as:bob",
+        ":vote 1 1 as:carol",
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    # A new process on the same database: the poll message (#1) and its votes are still there.
+    second = console(tmp_path, ":vote 1 1 as:dave", "/watchnight end")
+    out = second.stdout
+    assert second.returncode == 0, out + second.stderr
+    assert "something went wrong" not in out and "Traceback" not in second.stderr
+    assert "(dave voted for 1. Goblin on message #1)" in out
+    assert "(the poll on message #1 has ended)" in out
+    # Signal 2 (alice, bob), Goblin 2 (carol, dave): a tie, said as a tie.
+    assert "Watch night “Friday pick?”" in out and "tie" in out.lower()
+    third = console(tmp_path, "/watchnight end")  # announced once: nothing is running any more
+    assert "(the poll on message #1 has ended)" not in third.stdout
