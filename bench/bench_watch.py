@@ -5,7 +5,8 @@
 Builds one SQLite file through `Storage.open` (all migrations, WAL, synchronous=FULL) in a
 temporary directory and fills one guild with `--entries` watchlist entries (members × dramas)
 and `--entries` up-next titles with about 1.5 backings each, plus a second guild of the same
-size as noise. A copy of the file without migration 0006's secondary indexes (`watchlist_by_drama`,
+size as noise. No ANALYZE: the store never runs it, so queries are planned as in production.
+A copy of the file without migration 0006's secondary indexes (`watchlist_by_drama`,
 `upnext_order`, `upnext_backings_by_member`) is the naive baseline: the same store calls, the
 same rows, only primary keys. Each command's store calls (what its cog awaits) run `--ops` times
 on each file, the two files' calls alternating (so load from other processes hits both alike),
@@ -86,7 +87,7 @@ def seed_file(path: Path, entries: int, seed: int) -> tuple[int, int]:
             "UPDATE upnext_entries SET backers = (SELECT COUNT(*) FROM upnext_backings b"
             " WHERE b.guild_id = upnext_entries.guild_id AND b.drama_id = upnext_entries.drama_id)"
         )
-        db.execute("ANALYZE")
+        # No ANALYZE: the store never runs it, so the bot's queries are planned without statistics.
     db.close()
     return members, dramas
 
@@ -97,7 +98,6 @@ def baseline_copy(path: Path, target: Path) -> Path:
     with sqlite3.connect(target) as db:
         for index in INDEXES:
             db.execute(f"DROP INDEX {index}")
-        db.execute("ANALYZE")
     db.close()
     return target
 
