@@ -263,6 +263,9 @@ def normalize(text: str) -> str:
 
     "Run-On", "run on" and "RÚN ON" all give "run on".
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():  # nothing to decompose or strip (most titles: the catalog folds ~10^5 names)
+        stripped = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", stripped.casefold()).split())

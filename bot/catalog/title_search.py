@@ -1,0 +1,290 @@
+"""Title autocomplete's candidate index: which names are worth scoring for a query, found without
+scoring every name.
+
+`TitleIndex` is built once from every name members may type (titles, aliases, actor spellings; one
+entry per show, so a name repeats) and keeps each distinct folded name (`normalize()`) once, with:
+
+* a sorted list of the names without spaces, for prefix matches by bisect ("hoteldel", "런 온");
+* a sorted list of words, for names with a word starting as typed ("luna" → Hotel del Luna);
+* postings of character bigrams and trigrams (numpy arrays), for typos: the names sharing the most
+  grams with the query (as a share of both lengths, and of the query alone) form a shortlist.
+
+Only the candidates are scored (`score`, rapidfuzz), so a query costs about the same at 1,000 names
+as at 100,000. Measured against the old full scan in bench/bench_autocomplete.py.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.catalog.model import normalize
+
+PREFIX_WEIGHT = 0.95  # "hospital pl" against "hospital playlist"'s first 11 characters
+ORDER_WEIGHT = 0.95  # "playlist hospital"
+PARTIAL_WEIGHT = 0.85  # "lonely and great" inside "guardian the lonely and great god"
+SHORTLIST = 48  # names kept by each gram measure (share of both lengths; share of the query)
+WORD_CANDIDATES = 50  # names with a word starting as the last typed word (and holding the others)
+WORD_SCAN = 400  # names looked at for those, at most
+SHORT_QUERY = 5  # queries up to this many characters (spaces aside) are matched by bigrams, longer by trigrams
+STARTS = range(2, 8)  # query lengths (spaces counted) also matched against every distinct name start that long
+START_MATCHES = 16  # closest name starts (`fuzz.ratio`) kept for a short query
+PER_START = 4  # names kept per close start
+PAD = "\x02"  # marks a name's start in its grams (`normalize()` never leaves a control character)
+
+
+def compact(key: str) -> str:
+    """A `normalize()`d key without spaces: "Hotel del Luna", "hoteldelluna" and "Hotel-Del Luna" agree."""
+    return key.replace(" ", "")
+
+
+class GramIndex:
+    """For each character q-gram of the texts (start-padded), the ids of the texts holding it.
+
+    A gram is one int64 (its code points, 21 bits each); `_grams` holds the distinct ones sorted,
+    and `postings[offsets[g]:offsets[g + 1]]` the ids (int32) of the texts holding gram g, so a
+    query's counts come from one `np.bincount` over the postings of its grams. Built with numpy.
+    """
+
+    def __init__(self, texts: Sequence[str], q: int) -> None:
+        self.q = q
+        padded = [PAD * (q - 1) + t for t in texts]
+        lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+        points = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        owners = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
+        local = np.arange(len(points)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        valid = np.flatnonzero(local <= np.repeat(lengths, lengths) - q)  # a gram starts here
+        codes = np.zeros(len(valid), dtype=np.int64)
+        for i in range(q):
+            codes = (codes << 21) | points[valid + i]
+        owners = owners[valid]
+        order = np.lexsort((owners, codes))
+        codes, owners = codes[order], owners[order]
+        fresh = np.ones(len(codes), dtype=bool)  # drop a gram repeated within one text
+        fresh[1:] = (codes[1:] != codes[:-1]) | (owners[1:] != owners[:-1])
+        codes, self.postings = codes[fresh], owners[fresh]
+        self._grams, first = np.unique(codes, return_index=True)
+        self.offsets = np.append(first, len(codes)).astype(np.int64)
+        self.sizes = np.bincount(self.postings, minlength=len(texts)).astype(np.int32)  # distinct grams per text
+
+    def grams(self, text: str) -> list[int]:
+        """The distinct q-grams of `text` with `PAD` before it, as codes ("\x02r", "ru", "un" for "run", q=2)."""
+        padded = [ord(c) for c in PAD * (self.q - 1) + text]
+        codes = set()
+        for i in range(len(padded) - self.q + 1):
+            code = 0
+            for point in padded[i : i + self.q]:
+                code = (code << 21) | point
+            codes.add(code)
+        return list(codes)
+
+    def shortlist(self, text: str, size: int, *, fragments: bool = True) -> np.ndarray:
+        """Ids of up to 2 × `size` texts sharing the most grams with `text`: the best `size` by Dice
+        (shared / both lengths: whole names with a typo) and, with `fragments`, the best `size` by
+        shared grams, shorter first (names the query is a fragment or a start of). Empty when no
+        gram is known."""
+        wanted = self.grams(text)
+        if not wanted:
+            return np.empty(0, dtype=np.int32)
+        codes = np.asarray(wanted, dtype=np.int64)
+        where = np.minimum(np.searchsorted(self._grams, codes), len(self._grams) - 1)
+        known = where[self._grams[where] == codes].tolist()
+        if not known:
+            return np.empty(0, dtype=np.int32)
+        hits = np.concatenate([self.postings[self.offsets[g] : self.offsets[g + 1]] for g in known])
+        counts = np.bincount(hits, minlength=len(self.sizes))
+        found = np.flatnonzero(counts >= max(1, math.ceil(len(wanted) / 4)))
+        if len(found) <= 2 * size:
+            return found
+        shared = counts[found]
+        sizes = self.sizes[found]
+        dice = shared / (len(wanted) + sizes)
+        cover = shared.astype(np.int64) * 4096 - sizes  # most grams shared, then the shorter name
+        best_dice = found[np.argpartition(-dice, size)[:size]]
+        if not fragments:
+            return best_dice
+        best_cover = found[np.argpartition(-cover, size)[:size]]
+        return np.union1d(best_dice, best_cover)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the numpy arrays (postings, offsets, sizes)."""
+        return self.postings.nbytes + self.offsets.nbytes + self.sizes.nbytes + self._grams.nbytes
+
+
+class TitleIndex:
+    """Distinct folded names with prefix, word and gram indexes; `ranked()` scores only candidates.
+
+    `names[i]` is entry i (a display name); `entries_of(k)` gives the entries whose name folds to
+    distinct key k, in entry order. Key ids follow first appearance, so earlier entries win ties.
+    """
+
+    def __init__(self, names: Sequence[str], folded: dict[str, str] | None = None) -> None:
+        """`folded` maps names already `normalize()`d to their keys (it is not changed)."""
+        folded = dict(folded or {})  # display name -> key, so a spelling repeated per show folds once
+        key_ids: dict[str, int] = {}
+        self.keys: list[str] = []
+        self._entries: list[list[int]] = []
+        for entry, name in enumerate(names):
+            key = folded.get(name)
+            if key is None:
+                key = folded[name] = normalize(name)
+            kid = key_ids.get(key)
+            if kid is None:
+                kid = key_ids[key] = len(self.keys)
+                self.keys.append(key)
+                self._entries.append([])
+            self._entries[kid].append(entry)
+        compacts = [compact(k) for k in self.keys]
+        self._compact_owner = sorted(range(len(compacts)), key=compacts.__getitem__)
+        self._compact_sorted = [compacts[k] for k in self._compact_owner]
+        self._key_owner = sorted(range(len(self.keys)), key=self.keys.__getitem__)
+        self._key_sorted = [self.keys[k] for k in self._key_owner]
+        # For short queries, where a swapped letter leaves few grams in common: each distinct start
+        # (the starts of sorted names come sorted).
+        self._starts = {size: list(dict.fromkeys(k[:size] for k in self._key_sorted)) for size in STARTS}
+        words: dict[str, list[int]] = {}
+        for kid, key in enumerate(self.keys):
+            for word in dict.fromkeys(key.split()):
+                words.setdefault(word, []).append(kid)
+        self._words = words
+        self._sorted_words = sorted(words)
+        self._bigrams = GramIndex(compacts, 2)
+        self._trigrams = GramIndex(compacts, 3)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def entries_of(self, kid: int) -> list[int]:
+        """The entries (indices into the names given) whose name folds to key `kid`, in order."""
+        return self._entries[kid]
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the gram postings (numpy); the key strings and lists come on top."""
+        return self._bigrams.nbytes + self._trigrams.nbytes
+
+    def ranked(self, key: str, *, cutoff: float = 0, prefixes: int = 50) -> list[tuple[int, float]]:
+        """(key id, score 0-100) of the candidates for `key` (a `normalize()`d query) scoring at least
+        `cutoff`, best first: higher score, then names `key` starts (spacing aside), then shorter
+        names, then earlier ones. Candidates: up to `prefixes` names starting as typed, up to
+        `WORD_CANDIDATES` with a word starting as the last typed word, and the gram shortlist."""
+        tight = compact(key)
+        if not tight:
+            return []
+        prefix = self._prefix_matches(tight, prefixes)
+        candidates = dict.fromkeys(prefix)
+        # `prefixes` names start exactly as typed: each scores ≥ 95 (PREFIX_WEIGHT × 100) and wins
+        # ties, which no other name can beat (ratio > 95 is a near-copy of the whole name).
+        if len(prefix) < prefixes or not all(self.keys[k].startswith(key) for k in prefix):
+            candidates.update(dict.fromkeys(self._fuzzy_candidates(key, tight)))
+        kids = list(candidates)
+        scores = score(key, [self.keys[k] for k in kids])
+        prefixed = set(prefix)
+        hits = [(k, float(s)) for k, s in zip(kids, scores.tolist(), strict=True) if s >= cutoff]
+        hits.sort(key=lambda kv: (-kv[1], kv[0] not in prefixed, len(self.keys[kv[0]]), kv[0]))
+        return hits
+
+    def _fuzzy_candidates(self, key: str, tight: str) -> list[int]:
+        """Names with a word starting as typed, the gram shortlist, and for short queries the names
+        whose start is close to the query."""
+        out = self._word_matches(key)
+        if len(tight) <= SHORT_QUERY:  # fragments of two or three letters match half the catalog: whole names only
+            out += self._bigrams.shortlist(tight, SHORTLIST, fragments=False).tolist()
+        else:
+            out += self._trigrams.shortlist(tight, SHORTLIST).tolist()
+        if len(key) in self._starts:
+            out += self._start_matches(key)
+        return out
+
+    def _prefix_matches(self, tight: str, most: int) -> list[int]:
+        """Keys whose spaceless form starts with `tight`, at most `most` (bisect on the sorted list)."""
+        out: list[int] = []
+        i = bisect.bisect_left(self._compact_sorted, tight)
+        while i < len(self._compact_sorted) and len(out) < most and self._compact_sorted[i].startswith(tight):
+            out.append(self._compact_owner[i])
+            i += 1
+        return out
+
+    def _start_matches(self, key: str) -> list[int]:
+        """Keys whose first len(`key`) characters are among the `START_MATCHES` distinct starts that
+        long closest to `key` (`fuzz.ratio` ≥ 50: "heyn" → "hyen" → Hyena), `PER_START` per start."""
+        out: list[int] = []
+        close = process.extract(
+            key, self._starts[len(key)], scorer=fuzz.ratio, processor=None, limit=START_MATCHES, score_cutoff=50
+        )
+        for start, _, _ in close:
+            i = bisect.bisect_left(self._key_sorted, start)
+            end = min(i + PER_START, len(self._key_sorted))
+            while i < end and self._key_sorted[i].startswith(start):
+                out.append(self._key_owner[i])
+                i += 1
+        return out
+
+    def _word_matches(self, key: str) -> list[int]:
+        """Keys with a word starting as `key`'s last word (≥ 2 characters) that also hold its other
+        words, shortest words first, at most `WORD_CANDIDATES` of the first `WORD_SCAN` looked at."""
+        *others, last = key.split()
+        if len(last) < 2:
+            return []
+        out: list[int] = []
+        looked = 0
+        i = bisect.bisect_left(self._sorted_words, last)
+        while i < len(self._sorted_words) and self._sorted_words[i].startswith(last):
+            if not others:  # one word typed: every name with the word qualifies
+                out += self._words[self._sorted_words[i]][: WORD_CANDIDATES - len(out)]
+                if len(out) >= WORD_CANDIDATES:
+                    return out
+                i += 1
+                continue
+            for kid in self._words[self._sorted_words[i]]:
+                looked += 1
+                spaced = f" {self.keys[kid]} "
+                if all(f" {w} " in spaced for w in others):
+                    out.append(kid)
+                if len(out) >= WORD_CANDIDATES or looked >= WORD_SCAN:
+                    return out
+            i += 1
+        return out
+
+
+def score(key: str, names: Sequence[str]) -> np.ndarray:
+    """0-100 per name (float64): the best of whole-name similarity (`fuzz.ratio`: typos), the query
+    against the name's start (a title still being typed), word order ignored, and a fragment of a
+    name at least 1.5 × as long (anywhere for a query over `SHORT_QUERY` characters, spaces aside;
+    at a word's start for a shorter one, so "gin" is not found inside "hanging"); the last
+    three count a little less (`PREFIX_WEIGHT`, `ORDER_WEIGHT`, `PARTIAL_WEIGHT`), so the whole name
+    typed with a typo wins. `key` and `names` are `normalize()`d."""
+    if not names:
+        return np.zeros(0)
+    starts = [n[: len(key)] for n in names]
+    best = np.zeros(len(names))
+    for choices, scorer, weight in (
+        (names, fuzz.ratio, 1.0),
+        (starts, fuzz.ratio, PREFIX_WEIGHT),
+        (names, fuzz.token_sort_ratio, ORDER_WEIGHT),
+    ):
+        row = process.cdist([key], choices, scorer=scorer, processor=None, dtype=np.float64)[0]
+        np.maximum(best, row * weight, out=best)
+    if len(compact(key)) > SHORT_QUERY:
+        longer = [n if len(n) >= 1.5 * len(key) else "" for n in names]
+        row = process.cdist([key], longer, scorer=fuzz.partial_ratio, processor=None, dtype=np.float64)[0]
+        np.maximum(best, row * PARTIAL_WEIGHT, out=best)
+        return best
+    windows, owners = [], []
+    for owner, name in enumerate(names):
+        if len(name) >= 1.5 * len(key):
+            at = 0  # each word's start, as long as the query and one longer ("chool" → "school")
+            while at >= 0:
+                start = at + 1 if at else 0
+                windows += (name[start : start + len(key)], name[start : start + len(key) + 1])
+                owners += (owner, owner)
+                at = name.find(" ", at + 1)
+    if windows:
+        row = process.cdist([key], windows, scorer=fuzz.ratio, processor=None, dtype=np.float64)[0]
+        np.maximum.at(best, owners, row * PARTIAL_WEIGHT)
+    return best
