@@ -112,8 +112,12 @@ SECTION_CHOICES = [app_commands.Choice(name=SECTION_LABEL[s], value=s.value) for
 
 
 def term_choices(vocabulary: list[str], current: str) -> list[app_commands.Choice[str]]:
-    """Autocomplete for a /recommend filter: entries of `vocabulary` matching `current`, ≤ 25."""
-    return [choice(v, v) for v in matching_terms(vocabulary, current, limits.AUTOCOMPLETE_CHOICES)]
+    """Autocomplete for a /recommend filter: entries of `vocabulary` matching `current`, ≤ 25.
+
+    A term over 100 characters is not offered: its value would have to be cut, and a cut term
+    filters nothing."""
+    offered = [v for v in vocabulary if len(v) <= limits.CHOICE_NAME]
+    return [choice(v, v) for v in matching_terms(offered, current, limits.AUTOCOMPLETE_CHOICES)]
 
 
 Suggest = Callable[[discord.Interaction, str], list[app_commands.Choice[str]]]

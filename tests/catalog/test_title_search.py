@@ -13,7 +13,7 @@ from bot.catalog.index import Catalog, UnknownTitle
 from bot.catalog.model import Drama
 from bot.catalog.title_search import GramIndex, TitleIndex, score
 from bot.catalog.toml_entries import load_catalog
-from bot.ui.options import DramaTitle, title_choices
+from bot.ui.options import DramaTitle, term_choices, title_choices
 from tests.conftest import CATALOG_DIR
 from tests.fakes import make_interaction
 
@@ -154,3 +154,9 @@ async def test_every_autocomplete_choice_is_within_discords_limits(bundled):
         choices = await DramaTitle().autocomplete(inter, typed)
         assert len(choices) <= 25, typed
         assert all(1 <= len(c.name) <= 100 and 1 <= len(c.value) <= 100 for c in choices), typed
+
+
+def test_a_filter_term_over_100_characters_is_not_offered_cut():
+    long_tag = "Action " * 15  # 105 characters: a cut value would filter nothing
+    choices = term_choices([long_tag, "Action", "Adventure"], "a")
+    assert [(c.name, c.value) for c in choices] == [("Action", "Action"), ("Adventure", "Adventure")]
