@@ -27,11 +27,12 @@ from bot.catalog.model import normalize
 PREFIX_WEIGHT = 0.95  # "hospital pl" against "hospital playlist"'s first 11 characters
 ORDER_WEIGHT = 0.95  # "playlist hospital"
 PARTIAL_WEIGHT = 0.85  # "lonely and great" inside "guardian the lonely and great god"
-SHORTLIST = 48  # names kept by each gram measure (share of both lengths; share of the query)
+SHORTLIST = 32  # names kept by each gram measure (share of both lengths, then ratio; share of the query)
+GRAM_POOL = 256  # names sharing the most grams (Dice) that `fuzz.ratio` narrows to SHORTLIST
 WORD_CANDIDATES = 50  # names with a word starting as the last typed word (and holding the others)
-WORD_SCAN = 400  # names looked at for those, at most
+WORD_SCAN = 200  # names holding the rarest other typed word looked at, at most
 SHORT_QUERY = 5  # queries up to this many characters (spaces aside) are matched by bigrams, longer by trigrams
-STARTS = range(2, 8)  # query lengths (spaces counted) also matched against every distinct name start that long
+STARTS = range(2, 6)  # query lengths (spaces counted) also matched against every distinct name start that long
 START_MATCHES = 16  # closest name starts (`fuzz.ratio`) kept for a short query
 PER_START = 4  # names kept per close start
 PAD = "\x02"  # marks a name's start in its grams (`normalize()` never leaves a control character)
@@ -82,33 +83,31 @@ class GramIndex:
             codes.add(code)
         return list(codes)
 
-    def shortlist(self, text: str, size: int, *, fragments: bool = True) -> np.ndarray:
-        """Ids of up to 2 × `size` texts sharing the most grams with `text`: the best `size` by Dice
-        (shared / both lengths: whole names with a typo) and, with `fragments`, the best `size` by
-        shared grams, shorter first (names the query is a fragment or a start of). Empty when no
-        gram is known."""
+    def shortlist(self, text: str, pool: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of texts sharing grams with `text` (at least a quarter of its grams): the best `pool`
+        by Dice (shared / both lengths: whole names with a typo), and the best `size` by shared
+        grams, shorter first (names the query is a fragment or a start of). Empty when no gram is
+        known; every text found when they are few."""
+        empty = np.empty(0, dtype=np.int64)
         wanted = self.grams(text)
-        if not wanted:
-            return np.empty(0, dtype=np.int32)
         codes = np.asarray(wanted, dtype=np.int64)
         where = np.minimum(np.searchsorted(self._grams, codes), len(self._grams) - 1)
-        known = where[self._grams[where] == codes].tolist()
+        known = where[self._grams[where] == codes].tolist() if len(self._grams) else []
         if not known:
-            return np.empty(0, dtype=np.int32)
+            return empty, empty
         hits = np.concatenate([self.postings[self.offsets[g] : self.offsets[g + 1]] for g in known])
         counts = np.bincount(hits, minlength=len(self.sizes))
         found = np.flatnonzero(counts >= max(1, math.ceil(len(wanted) / 4)))
-        if len(found) <= 2 * size:
-            return found
         shared = counts[found]
         sizes = self.sizes[found]
-        dice = shared / (len(wanted) + sizes)
-        cover = shared.astype(np.int64) * 4096 - sizes  # most grams shared, then the shorter name
-        best_dice = found[np.argpartition(-dice, size)[:size]]
-        if not fragments:
-            return best_dice
-        best_cover = found[np.argpartition(-cover, size)[:size]]
-        return np.union1d(best_dice, best_cover)
+        best_dice = found
+        if len(found) > pool:
+            best_dice = found[np.argpartition(-(shared / (len(wanted) + sizes)), pool)[:pool]]
+        best_cover = found
+        if len(found) > size:
+            cover = shared.astype(np.int64) * 4096 - sizes  # most grams shared, then the shorter name
+            best_cover = found[np.argpartition(-cover, size)[:size]]
+        return best_dice, best_cover
 
     @property
     def nbytes(self) -> int:
@@ -193,10 +192,14 @@ class TitleIndex:
         """Names with a word starting as typed, the gram shortlist, and for short queries the names
         whose start is close to the query."""
         out = self._word_matches(key)
-        if len(tight) <= SHORT_QUERY:  # fragments of two or three letters match half the catalog: whole names only
-            out += self._bigrams.shortlist(tight, SHORTLIST, fragments=False).tolist()
-        else:
-            out += self._trigrams.shortlist(tight, SHORTLIST).tolist()
+        short = len(tight) <= SHORT_QUERY
+        whole, fragments = (self._bigrams if short else self._trigrams).shortlist(tight, GRAM_POOL, SHORTLIST)
+        if len(whole) > SHORTLIST:  # many names share as many grams (numbered seasons): the closest by ratio
+            ratios = process.cdist([key], [self.keys[k] for k in whole.tolist()], scorer=fuzz.ratio, processor=None)[0]
+            whole = whole[np.argpartition(-ratios, SHORTLIST)[:SHORTLIST]]
+        out += whole.tolist()
+        if not short:  # fragments of two or three letters match half the catalog: whole names only
+            out += fragments.tolist()
         if len(key) in self._starts:
             out += self._start_matches(key)
         return out
@@ -227,27 +230,25 @@ class TitleIndex:
 
     def _word_matches(self, key: str) -> list[int]:
         """Keys with a word starting as `key`'s last word (≥ 2 characters) that also hold its other
-        words, shortest words first, at most `WORD_CANDIDATES` of the first `WORD_SCAN` looked at."""
+        words: for one word, names by word (shortest words first); for several, the first
+        `WORD_SCAN` names holding the rarest other word, checked. At most `WORD_CANDIDATES`."""
         *others, last = key.split()
         if len(last) < 2:
             return []
         out: list[int] = []
-        looked = 0
-        i = bisect.bisect_left(self._sorted_words, last)
-        while i < len(self._sorted_words) and self._sorted_words[i].startswith(last):
-            if not others:  # one word typed: every name with the word qualifies
-                out += self._words[self._sorted_words[i]][: WORD_CANDIDATES - len(out)]
-                if len(out) >= WORD_CANDIDATES:
-                    return out
-                i += 1
-                continue
-            for kid in self._words[self._sorted_words[i]]:
-                looked += 1
+        if others:
+            pool = min((self._words.get(w, []) for w in others), key=len)
+            needles = [f" {w} " for w in others]
+            for kid in pool[:WORD_SCAN]:
                 spaced = f" {self.keys[kid]} "
-                if all(f" {w} " in spaced for w in others):
+                if f" {last}" in spaced and all(n in spaced for n in needles):
                     out.append(kid)
-                if len(out) >= WORD_CANDIDATES or looked >= WORD_SCAN:
-                    return out
+                    if len(out) >= WORD_CANDIDATES:
+                        break
+            return out
+        i = bisect.bisect_left(self._sorted_words, last)
+        while i < len(self._sorted_words) and self._sorted_words[i].startswith(last) and len(out) < WORD_CANDIDATES:
+            out += self._words[self._sorted_words[i]][: WORD_CANDIDATES - len(out)]
             i += 1
         return out
 
@@ -276,8 +277,9 @@ def score(key: str, names: Sequence[str]) -> np.ndarray:
         np.maximum(best, row * PARTIAL_WEIGHT, out=best)
         return best
     windows, owners = [], []
+    reachable = PARTIAL_WEIGHT * 100  # a window can only lift a name scoring less than this so far
     for owner, name in enumerate(names):
-        if len(name) >= 1.5 * len(key):
+        if best[owner] < reachable and len(name) >= 1.5 * len(key):
             at = 0  # each word's start, as long as the query and one longer ("chool" → "school")
             while at >= 0:
                 start = at + 1 if at else 0
