@@ -6,11 +6,16 @@ entry per show, so a name repeats) and keeps each distinct folded name (`normali
 
 * a sorted list of the names without spaces, for prefix matches by bisect ("hoteldel", "런 온");
 * a sorted list of words, for names with a word starting as typed ("luna" → Hotel del Luna);
-* postings of character bigrams and trigrams (numpy arrays), for typos: the names sharing the most
-  grams with the query (as a share of both lengths, and of the query alone) form a shortlist.
+* postings of character bigrams (queries up to 5 characters) and trigrams (longer) as numpy arrays,
+  for typos: the names sharing the most grams with the query, as a share of both lengths (a pool
+  narrowed by `fuzz.ratio`) and, for longer queries, of the query alone (fragments);
+* every distinct name start 2-5 characters long, for short queries whose typo leaves few grams in
+  common ("heyn" → "hyen…" → Hyena).
 
-Only the candidates are scored (`score`, rapidfuzz), so a query costs about the same at 1,000 names
-as at 100,000. Measured against the old full scan in bench/bench_autocomplete.py.
+Only those candidates (a few dozen to a few hundred) are scored (`score`, rapidfuzz), instead of
+every name; the per-query work that still grows with the catalog is one `np.bincount` over the
+query's postings. Build time, memory and speed at 10,000 and 100,000 dramas, against the old full
+scan: bench/bench_autocomplete.py and bench/README.md.
 """
 
 from __future__ import annotations
@@ -170,8 +175,9 @@ class TitleIndex:
     def ranked(self, key: str, *, cutoff: float = 0, prefixes: int = 50) -> list[tuple[int, float]]:
         """(key id, score 0-100) of the candidates for `key` (a `normalize()`d query) scoring at least
         `cutoff`, best first: higher score, then names `key` starts (spacing aside), then shorter
-        names, then earlier ones. Candidates: up to `prefixes` names starting as typed, up to
-        `WORD_CANDIDATES` with a word starting as the last typed word, and the gram shortlist."""
+        names, then earlier ones. Candidates: up to `prefixes` names starting as typed and, unless
+        those are all exact starts, names with a word starting as the last typed word, the gram
+        shortlist and names with a close start (`_fuzzy_candidates`)."""
         tight = compact(key)
         if not tight:
             return []
