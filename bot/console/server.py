@@ -83,9 +83,14 @@ class ConsoleServer:
     def resolve(self, param: app_commands.Parameter, text: str) -> Any:
         """A member, role or channel option as Discord would send it: resolved to the console's object.
 
-        Raises ConsoleUsageError for a channel the server does not have (or of a type the option
-        does not take), naming the server's channels.
+        Raises ConsoleUsageError for an empty name, or a channel the server does not have (or of a
+        type the option does not take), naming the server's channels.
         """
+        if not text.strip().lstrip("@#🔊").strip():  # Discord's client sends no empty member, role or channel
+            channel = next((c for t, c in self.channels() if t in (param.channel_types or [t])), self.channel)
+            examples = {AppCommandOptionType.role: "@Mods", AppCommandOptionType.channel: f"#{channel.name}"}
+            example = examples.get(param.type, "@alice")
+            raise ConsoleUsageError(f"{param.name} is empty: name one, e.g. {param.name}:{example}")
         if param.type is AppCommandOptionType.role:
             return self.role(text)
         if param.type is AppCommandOptionType.channel:

@@ -56,6 +56,15 @@ def test_voice_channel_option_creates_the_event_in_the_console_voice_channel(tmp
     assert f"usage: voice_channel takes a voice channel; #general is text. {channels}" in out
 
 
+def test_empty_member_role_or_channel_is_a_usage_line(tmp_path):
+    result = console(tmp_path, "/watchlist show member:", "/upnext role role:@", "/watchnight party voice_channel:#")
+    assert result.returncode == 2
+    assert "usage: member is empty: name one, e.g. member:@alice" in result.stdout
+    assert "usage: role is empty: name one, e.g. role:@Mods" in result.stdout
+    assert "usage: voice_channel is empty: name one, e.g. voice_channel:#movie-night" in result.stdout
+    assert "Ramen replied" not in result.stdout
+
+
 def test_options_in_any_order_and_unknown_options_named(tmp_path):
     result = console(
         tmp_path,
