@@ -153,7 +153,7 @@ def serve(verb: str, execute: list[str]) -> int:
     try:
         catalog = build_catalog(settings)
     except CatalogError as exc:
-        print(f"Catalog error: {exc}", file=sys.stderr)
+        print(f"Catalog error: {exc}{_catalog_setting(settings, exc)}", file=sys.stderr)
         return EXIT_CONFIG
     try:
         if verb == "console":
@@ -167,6 +167,16 @@ def serve(verb: str, execute: list[str]) -> int:
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): nothing left to say
         sys.stderr.close()
         return 0
+
+
+def _catalog_setting(settings: Settings, exc: CatalogError) -> str:
+    """Where the setting naming the broken folder or CSV was set: " (/srv/ramen/.env, line 4: CATALOG_DIR)"
+    or " (environment variable CATALOG_CSV)"; nothing for a default, or a file inside the folder."""
+    for name, path in (("CATALOG_DIR", settings.catalog_dir), ("CATALOG_CSV", settings.catalog_csv)):
+        origin = settings.where(name)
+        if path is not None and exc.source == str(path) and origin != name:
+            return f" ({origin})"
+    return ""
 
 
 class StorageUnavailable(Exception):
@@ -194,7 +204,7 @@ async def open_storage(settings: Settings) -> Storage:
         except (OSError, asyncpg.PostgresError, StorageError) as exc:
             raise StorageUnavailable(f"{where}: cannot use it as the ratings database ({exc})") from exc
     else:
-        storage = await _open_sqlite(settings.database_path)
+        storage = await _open_sqlite(settings.database_path, settings.where("DATABASE_PATH"))
     try:  # a read-only or damaged database would fail every write later, with a traceback each time
         await storage.check_writable()
     except StorageError as exc:
@@ -204,29 +214,31 @@ async def open_storage(settings: Settings) -> Storage:
     return storage
 
 
-async def _open_sqlite(path: Path) -> Storage:
+async def _open_sqlite(path: Path, setting: str = "DATABASE_PATH") -> Storage:
     from bot.store import Storage, StorageError
 
-    check_database_path(path)
+    check_database_path(path, setting)
     try:
         storage = await Storage.open(path)
     except (OSError, sqlite3.Error, StorageError) as exc:
-        raise StorageUnavailable(f"DATABASE_PATH={path}: cannot open it as the ratings database ({exc})") from exc
+        raise StorageUnavailable(f"{setting}={path}: cannot open it as the ratings database ({exc})") from exc
     return storage
 
 
-def check_database_path(path: Path) -> None:
+def check_database_path(path: Path, setting: str = "DATABASE_PATH") -> None:
     """DATABASE_PATH names a file in an existing folder; only the default `var/` folder is created.
+
+    setting: how messages name it (`Settings.where`, e.g. "/srv/ramen/.env, line 2: DATABASE_PATH").
 
     Raises:
         StorageUnavailable: the path is a folder, or its folder does not exist (a typo?).
     """
     if path.is_dir():
-        raise StorageUnavailable(f"DATABASE_PATH={path}: that is a folder; give a file path such as var/ramen.sqlite3")
+        raise StorageUnavailable(f"{setting}={path}: that is a folder; give a file path such as var/ramen.sqlite3")
     if not path.parent.is_dir():
         if path != DEFAULT_DATABASE_PATH:  # only the default var/ folder is ours to create: elsewhere, a typo?
             raise StorageUnavailable(
-                f"DATABASE_PATH={path}: the folder {path.parent} does not exist (a typo?); create it or fix the path"
+                f"{setting}={path}: the folder {path.parent} does not exist (a typo?); create it or fix the path"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
 

@@ -6,6 +6,7 @@ root in `bot/__main__.py`.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import os
@@ -21,6 +22,18 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG_DIR = PROJECT_ROOT / "data" / "dramas"
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "var" / "ramen.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+SETTINGS = (
+    "DISCORD_TOKEN",
+    "DATABASE_PATH",
+    "DATABASE_URL",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+    "CATALOG_DIR",
+    "CATALOG_ALLOW_DRAFTS",
+    "CATALOG_CSV",
+    "DEV_GUILD_ID",
+    "LOG_LEVEL",
+)
 
 
 class ConfigError(Exception):
@@ -80,6 +93,13 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     catalog_drafts: str = "refuse"
+    # setting name → where_set(): "/srv/ramen/.env, line 3: DATABASE_PATH" or "environment variable …"
+    origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def where(self, setting: str) -> str:
+        """Where `setting` was set, for a message: "/srv/ramen/.env, line 3: DATABASE_PATH",
+        "environment variable DATABASE_PATH", or just "DATABASE_PATH" when it has its default."""
+        return self.origins.get(setting, setting)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, origins: Mapping[str, str] | None = None) -> Settings:
@@ -94,10 +114,13 @@ class Settings:
                 message begins with where the value was set: "/srv/ramen/.env, line 3: LOG_LEVEL …"
                 or "environment variable LOG_LEVEL …".
         """
+        env = os.environ if env is None else env
         try:
-            return cls._parse(os.environ if env is None else env)
+            settings = cls._parse(env)
         except ConfigError as exc:
             raise _name_origin(exc, origins) from None
+        named = {name: where_set(name, origins) for name in SETTINGS if env.get(name, "").strip()}
+        return dataclasses.replace(settings, origins=named)
 
     @classmethod
     def _parse(cls, env: Mapping[str, str]) -> Settings:

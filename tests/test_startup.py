@@ -265,6 +265,28 @@ def test_bad_value_from_the_environment_says_environment_variable(
     )
 
 
+def test_path_settings_checked_later_still_say_where_they_were_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "nope" / "ramen.sqlite3"
+    (tmp_path / ".env").write_text(f"LOG_LEVEL=INFO\nDATABASE_PATH={typo}\n", encoding="utf-8")
+    monkeypatch.setenv("DATABASE_PATH", "")  # so that the value the .env sets is undone after the test
+    monkeypatch.delenv("DATABASE_PATH")
+    monkeypatch.setenv("CATALOG_CSV", "")
+    monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)
+    assert cli.main(["console", "--exec", "/drama title:Run On"]) == 2
+    assert capsys.readouterr().err == (
+        f"Configuration error: {tmp_path / '.env'}, line 2: DATABASE_PATH={typo}: the folder {typo.parent} "
+        "does not exist (a typo?); create it or fix the path\n"
+    )
+    missing = tmp_path / "no-dramas"
+    monkeypatch.setenv("CATALOG_DIR", str(missing))
+    assert cli.main(["console", "--exec", "/drama title:Run On"]) == 2
+    assert capsys.readouterr().err == (
+        f"Catalog error: {missing}: catalog folder not found (set CATALOG_DIR) (environment variable CATALOG_DIR)\n"
+    )
+
+
 def test_token_pasted_with_bot_prefix_gets_a_hint() -> None:
     result = run_bot("run", DISCORD_TOKEN="Bot MTIz.abc.def")
     line = assert_one_line_exit_2(result, "DISCORD_TOKEN starts with 'Bot '", "without the 'Bot ' prefix")
