@@ -58,7 +58,7 @@ class RatingsCog(commands.Cog):
             return
         if interaction.channel_id is None:
             raise UserFacingError(messages.NO_CHANNEL)
-        server = await self.storage.guild_score(guild_id, title.id)  # the live tally starts from here
+        server = await in_time(interaction, self.storage.guild_score(guild_id, title.id))  # the live tally's start
         message = await post_prompt(interaction, rating_embeds.rating_prompt_embed(title, RATING_EMOJI, server))
         if message is None:
             return

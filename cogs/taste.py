@@ -12,7 +12,7 @@ from bot.catalog.index import Catalog
 from bot.recommend.taste import TasteBook
 from bot.ui import messages
 from bot.ui.errors import UserFacingError
-from bot.ui.replies import respond
+from bot.ui.replies import in_time, respond
 from bot.ui.taste_embeds import taste_embed
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ class TasteCog(commands.Cog):
             raise UserFacingError(messages.taste_bot(member.display_name))
         if interaction.guild_id is None or self.storage is None:
             raise app_commands.NoPrivateMessage()
-        taste = self.book.of(await self.storage.guild_votes(interaction.guild_id))
+        votes = await in_time(interaction, self.storage.guild_votes(interaction.guild_id), ephemeral=not share)
+        taste = self.book.of(votes)
         mine, theirs = taste.by_member.get(interaction.user.id, {}), taste.by_member.get(member.id, {})
         embed = taste_embed(
             interaction.user.display_name,

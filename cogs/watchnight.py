@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.ui import watch_night as texts
 from bot.ui.errors import UserFacingError
 from bot.ui.options import Title
-from bot.ui.replies import guild_id_of, respond
+from bot.ui.replies import guild_id_of, in_time, respond
 from bot.ui.watch_party import PartyRequest, Zone, create_party, interest, party_title
 from bot.ui.watch_results import PollAnnouncer
 from bot.watch.watchnight import (
@@ -31,7 +31,7 @@ from bot.watch.watchnight import (
 if TYPE_CHECKING:
     from bot.catalog.index import Catalog
     from bot.client import RamenBot
-    from bot.store import Storage
+    from bot.store import Storage, WatchPoll
 
 Hours = app_commands.Range[int, DURATION_MIN_HOURS, DURATION_MAX_HOURS]
 
@@ -68,7 +68,11 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
     ) -> None:
         guild_id = guild_id_of(interaction)
         named = (title1, title2, title3, title4, title5)
-        queue = [] if any(t is not None for t in named) else await self.storage.upnext_top(guild_id, ANSWERS_MAX)
+        queue = (
+            []
+            if any(t is not None for t in named)
+            else await in_time(interaction, self.storage.upnext_top(guild_id, ANSWERS_MAX))
+        )
         request = texts.poll_request(named, queue, question, hours, self.catalog)
         async with self.announcer.posting:
             message_id, expires = await texts.post_poll(interaction, request)
@@ -86,14 +90,14 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
 
     @app_commands.command(name="end", description="End this server's running watch-night poll now and post the winner.")
     async def end(self, interaction: discord.Interaction) -> None:
-        async with self.announcer.posting:  # a poll being posted right now counts
-            poll = await self.storage.latest_open_watch_poll(guild_id_of(interaction))
+        poll = await in_time(interaction, self._open_poll(guild_id_of(interaction)), ephemeral=True)
         if poll is None:
             raise UserFacingError(texts.NOT_STARTED_HERE)
         manages = interaction.permissions.manage_guild
         if not may_end_poll(interaction.user.id, poll.started_by, manages):
             raise UserFacingError(texts.NOT_YOURS)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
         announced = await self.announcer.end_now(poll)
         await respond(interaction, content=texts.ended_note(announced), ephemeral=True)
 
@@ -121,7 +125,7 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         location: app_commands.Range[str, 1, 100] = "Discord",
     ) -> None:
         guild_id = guild_id_of(interaction)
-        winner = None if title is not None else await self.storage.last_watch_winner(guild_id)
+        winner = None if title is not None else await in_time(interaction, self.storage.last_watch_winner(guild_id))
         drama = party_title(title, winner, self.catalog)
         created = await create_party(
             interaction, PartyRequest(drama, date, time, timezone, iso, voice_channel, location)
@@ -133,10 +137,14 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
 
     @app_commands.command(name="interest", description="How many members are interested in the last watch party.")
     async def interest(self, interaction: discord.Interaction) -> None:
-        party = await self.storage.latest_watch_party(guild_id_of(interaction))
+        party = await in_time(interaction, self.storage.latest_watch_party(guild_id_of(interaction)), ephemeral=True)
         if party is None:
             raise UserFacingError(texts.NO_PARTY_YET)
         await interest(interaction, party.event_id)
+
+    async def _open_poll(self, guild_id: int) -> WatchPoll | None:
+        async with self.announcer.posting:  # a poll being posted right now counts
+            return await self.storage.latest_open_watch_poll(guild_id)
 
 
 async def setup(bot: RamenBot) -> None:

@@ -94,11 +94,16 @@ def poll_request(
 
 
 async def post_poll(interaction: discord.Interaction, request: PollRequest) -> tuple[int, dt.datetime]:
-    """Send the poll as the interaction's response (no pings); returns its message id and when voting
-    closes (aware UTC, now + `request.hours`)."""
+    """Send the poll (no pings) as the interaction's response, or as the follow-up that fills the
+    "thinking" message when slow storage made the command defer (`in_time`); returns its message id
+    and when voting closes (aware UTC, now + `request.hours`)."""
     poll = build_poll(request.question, request.answers, request.hours)
-    callback = await interaction.response.send_message(poll=poll, allowed_mentions=discord.AllowedMentions.none())
-    message_id = getattr(callback, "message_id", None) or (await interaction.original_response()).id
+    none = discord.AllowedMentions.none()
+    if interaction.response.is_done():
+        message_id = (await interaction.followup.send(poll=poll, allowed_mentions=none, wait=True)).id
+    else:
+        callback = await interaction.response.send_message(poll=poll, allowed_mentions=none)
+        message_id = getattr(callback, "message_id", None) or (await interaction.original_response()).id
     return message_id, discord.utils.utcnow() + dt.timedelta(hours=request.hours)
 
 

@@ -22,7 +22,7 @@ from bot.ui import limits
 from bot.ui import watch_night as texts
 from bot.ui.errors import UserFacingError
 from bot.ui.options import Suggested
-from bot.ui.replies import respond
+from bot.ui.replies import in_time, respond
 from bot.ui.watch_night import member_rules
 from bot.watch.errors import PartyTimeError
 from bot.watch.party import (
@@ -108,7 +108,8 @@ async def _create_party(interaction: discord.Interaction, request: PartyRequest)
     guild = interaction.guild
     if guild is None:
         raise app_commands.NoPrivateMessage()
-    await interaction.response.defer(thinking=True)
+    if not interaction.response.is_done():  # `in_time` may have deferred already
+        await interaction.response.defer(thinking=True)
     try:
         event = await guild.create_scheduled_event(**common)
     except discord.Forbidden:
@@ -125,7 +126,7 @@ async def interest(interaction: discord.Interaction, event_id: int) -> None:
     if guild is None:
         raise app_commands.NoPrivateMessage()
     try:
-        event = await guild.fetch_scheduled_event(event_id, with_counts=True)
+        event = await in_time(interaction, guild.fetch_scheduled_event(event_id, with_counts=True), ephemeral=True)
     except discord.NotFound:
         raise UserFacingError(texts.EVENT_GONE) from None
     text = texts.interest_text(event.name, event.start_time, event.user_count or 0, event.url)
