@@ -98,8 +98,8 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
             raise UserFacingError(texts.NOT_YOURS)
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
-        announced = await self.announcer.end_now(poll)
-        await respond(interaction, content=texts.ended_note(announced), ephemeral=True)
+        ended = await self.announcer.end_now(poll)
+        await respond(interaction, content=texts.ended_note(ended, poll.channel_id), ephemeral=True)
 
     @app_commands.command(
         name="party", description="Schedule a watch party (a server event) for a title or the winner."

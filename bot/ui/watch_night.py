@@ -9,6 +9,7 @@ nobody). Discord timestamps (`<t:unix:F>`) show each member the time in their ow
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,6 +52,27 @@ NEEDS_VOICE = (
     "I can't create the watch party in {channel}: Ramen needs the **View Channel** and **Connect** permissions there "
     "(and **Create Events** in the server). Pick another voice channel or leave `voice_channel` out."
 )
+
+
+class Settled(enum.Enum):
+    """What settling a poll did: POSTED its result; TAKEN (another path announced it); RUNNING (Discord
+    has not finalised it); GONE (its message was deleted: claimed, nothing posted); NOT_POSTED (it
+    ended, but Discord refused the result post: left for the start-up pickup)."""
+
+    POSTED = "posted"
+    TAKEN = "taken"
+    RUNNING = "running"
+    GONE = "gone"
+    NOT_POSTED = "not_posted"
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """What `/watchnight end` did (`PollAnnouncer.end_now`): `settled`, and `error`, what Discord
+    answered when it refused to end the poll (RUNNING) or to take the result (NOT_POSTED), else None."""
+
+    settled: Settled
+    error: discord.HTTPException | None = None
 
 
 @contextmanager
@@ -156,9 +178,24 @@ def result_text(outcome: PollOutcome[int], titles: dict[int, str], question: str
     )
 
 
-def ended_note(announced: bool) -> str:
-    """The private answer to `/watchnight end`."""
-    return "Poll ended; the result is posted in the channel." if announced else "Poll ended."
+def ended_note(ended: Ended, channel_id: int) -> str:
+    """The private answer to `/watchnight end`: the poll ended and its result is posted, or what
+    stopped it, with Discord's own answer (`ended.error`)."""
+    said = f" (Discord answered: {ended.error.status} {plain(ended.error.text, 100)})" if ended.error else ""
+    if ended.settled in (Settled.POSTED, Settled.TAKEN):
+        return "Poll ended; the result is posted in the channel."
+    if ended.settled is Settled.GONE:
+        return "The poll's message was deleted, so there is no result to post."
+    if ended.settled is Settled.RUNNING:
+        return (
+            f"Discord did not end the poll{said}, so it is still running. Try `/watchnight end` again in a moment."
+            if ended.error
+            else "Discord has not closed the poll yet; its result is posted here as soon as it does."
+        )
+    return (
+        f"The poll has ended, but I could not post its result in <#{channel_id}>{said}. Ramen needs the "
+        "**Send Messages** and **Embed Links** permissions there; the result is posted when Ramen next starts."
+    )
 
 
 def party_created(drama: Drama, start: dt.datetime, length: PartyLength, where: str, url: str) -> str:

@@ -34,6 +34,7 @@ from bot.watch.party import (
     party_length,
 )
 
+BOTH_TIMES = "Give either one `iso` time or a `date` and `time`, not both: they could disagree."
 NEED_TIME = "Give the party's `date` and `time` (and your `timezone`, default UTC), or one `iso` time with its offset."
 
 
@@ -63,6 +64,8 @@ def party_title(title: Drama | None, winner_id: str | None, catalog: Catalog) ->
 def party_start(request: PartyRequest, now: Any) -> Any:
     """The aware start time from the request. Raises PartyTimeError (a member-facing sentence)."""
     if request.iso:
+        if request.date or request.time:
+            raise PartyTimeError(BOTH_TIMES)
         return parse_iso_start(request.iso, now)
     if not (request.date and request.time):
         raise PartyTimeError(NEED_TIME)

@@ -17,7 +17,7 @@ import discord
 
 from bot.ui import embeds
 from bot.ui.replies import NO_PINGS
-from bot.ui.watch_night import final_counts, result_text
+from bot.ui.watch_night import Ended, Settled, final_counts, result_text
 from bot.watch.watchnight import OutcomeKind, poll_outcome
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ class PollAnnouncer:
         # Held from posting a poll until it is stored (`/watchnight start`): a poll that ends at once
         # is then found by its end, and `/watchnight end` finds a poll being posted.
         self.posting = asyncio.Lock()
+        # One settling at a time (a poll's end message, its finalised update, `/watchnight end`, the
+        # start-up pickup): whoever claims a result has posted it, or released it, before the next looks.
+        self.settling = asyncio.Lock()
 
     async def poll_ended(self, message_id: int) -> bool:
         """A poll message ended (Discord's result message, its finalised update, or the console's
@@ -53,7 +56,8 @@ class PollAnnouncer:
         if poll is None or poll.announced_at is not None:
             return False
         try:
-            return await self.settle(poll)
+            async with self.settling:
+                return await self.settle(poll)
         except discord.HTTPException as exc:
             log.warning("could not announce watch-night poll %s: %s", poll.message_id, exc)
             return False
@@ -68,22 +72,26 @@ class PollAnnouncer:
         message: the poll's message as already read (e.g. returned by `end_poll`), or None to fetch it.
         Returns True when this call posted the result. A deleted poll message is claimed as
         'no_votes' without a post (nothing to reply to). Raises discord.HTTPException when the
-        message cannot be read (other than NotFound).
+        message cannot be read (other than NotFound) or the result cannot be posted (the claim is
+        then released, so the start-up pickup tries again).
         """
+        return await self._settle(poll, message) is Settled.POSTED
+
+    async def _settle(self, poll: WatchPoll, message: Any | None) -> Settled:
         if message is None:
             try:
                 message = await self.channel(poll).fetch_message(poll.message_id)
             except discord.NotFound:
                 await self.storage.claim_watch_poll_result(poll.message_id, "no_votes", None)
                 log.info("watch-night poll %s was deleted; nothing to announce", poll.message_id)
-                return False
+                return Settled.GONE
         counts = final_counts(message)
         if counts is None:
-            return False  # still running (or Discord has not finalised it yet): its end message will come
+            return Settled.RUNNING  # or Discord has not finalised it yet: its end message will come
         outcome = poll_outcome(counts)
         winner = poll.drama_for(outcome.winner) if outcome.winner is not None else None
         if not await self.storage.claim_watch_poll_result(poll.message_id, outcome.kind.value, winner):
-            return False  # another path announced it
+            return Settled.TAKEN  # another path announced it
         titles = {answer.id: answer.text for answer in message.poll.answers}
         content = result_text(outcome, titles, poll.question)
         kwargs: dict[str, Any] = {"content": content, "allowed_mentions": NO_PINGS}
@@ -95,20 +103,28 @@ class PollAnnouncer:
         except discord.HTTPException:
             await self.storage.release_watch_poll_claim(poll.message_id)
             raise
-        return True
+        return Settled.POSTED
 
-    async def end_now(self, poll: WatchPoll) -> bool:
+    async def end_now(self, poll: WatchPoll) -> Ended:
         """`/watchnight end`: Ramen ends its poll on Discord (only the author may), then announces it.
 
-        A poll Discord already ended (400 520001) is simply announced. Returns True if posted.
-        Raises discord.HTTPException when the result cannot be read or posted.
+        A poll Discord already ended (400 520001) is simply announced. Returns what happened, with
+        what Discord said when it refused to end the poll or to take the result (never raises
+        discord.HTTPException: the member is told instead).
         """
-        message = None
-        try:
-            message = await self.channel(poll).get_partial_message(poll.message_id).end_poll()
-        except discord.HTTPException as exc:
-            log.info("ending watch-night poll %s: %s", poll.message_id, exc)
-        return await self.settle(poll, message)
+        async with self.settling:
+            message, refused = None, None
+            try:
+                message = await self.channel(poll).get_partial_message(poll.message_id).end_poll()
+            except discord.HTTPException as exc:
+                log.info("ending watch-night poll %s: %s", poll.message_id, exc)
+                refused = exc
+            try:
+                settled = await self._settle(poll, message)
+            except discord.HTTPException as exc:
+                log.warning("watch-night poll %s: its result could not be read or posted: %s", poll.message_id, exc)
+                return Ended(Settled.NOT_POSTED, exc)
+        return Ended(settled, refused if settled is Settled.RUNNING else None)
 
     async def pickup(self) -> int:
         """Start-up: settle every poll not announced yet (those that ended while the bot was down).
@@ -118,7 +134,8 @@ class PollAnnouncer:
         posted = 0
         for poll in await self.storage.open_watch_polls():
             try:
-                posted += await self.settle(poll)
+                async with self.settling:
+                    posted += await self._settle(poll, None) is Settled.POSTED
             except discord.HTTPException as exc:
                 log.warning("could not read or announce watch-night poll %s: %s", poll.message_id, exc)
             except Exception:

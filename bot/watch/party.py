@@ -9,10 +9,11 @@ end after start. Lengths are UTF-16 units (see `text`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.watch.errors import PartyLengthError, PartyTimeError, WatchRuleError
 from bot.watch.text import shorten
@@ -21,13 +22,27 @@ NAME_MAX = 100
 DESCRIPTION_MAX = 1000
 LOCATION_MAX = 100
 DEFAULT_LENGTH = timedelta(hours=3)  # stated to members when episodes × runtime is not known
+MAX_AHEAD = timedelta(days=3653)
+"""How far ahead a watch party may start: ten years (3653 days, leap days included). Keeps every end
+time (start + episodes × runtime) far from `datetime.max`, which a start in year 9999 would overflow."""
 NAME_PREFIX = "Watch party: "
 
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$", re.IGNORECASE)
 
 
+@functools.cache
+def _zone_keys() -> dict[str, str]:
+    """Every IANA zone name (`zoneinfo.available_timezones()`), by its folded spelling (`_fold`)."""
+    return {_fold(key): key for key in available_timezones()}
+
+
+def _fold(name: str) -> str:
+    return "_".join(name.strip().casefold().split())
+
+
 def zone_for(name: str) -> ZoneInfo:
-    """The IANA time zone called `name` (e.g. "America/New_York", "Asia/Seoul"; "UTC" works).
+    """The IANA time zone called `name` (e.g. "America/New_York", "Asia/Seoul"; "UTC" works), in any
+    case and with spaces for underscores ("america/new york"), as members type it.
 
     Raises PartyTimeError for an unknown or malformed name (ZoneInfo raises ZoneInfoNotFoundError
     for unknown keys and ValueError for malformed ones such as absolute paths).
@@ -36,7 +51,7 @@ def zone_for(name: str) -> ZoneInfo:
     try:
         if not key:
             raise ValueError("empty")
-        return ZoneInfo(key)
+        return ZoneInfo(_zone_keys().get(_fold(key), key))
     except (ZoneInfoNotFoundError, ValueError):
         raise PartyTimeError(
             f'"{name}" is not a time zone I know; use an IANA name such as "America/New_York" or "Asia/Seoul".'
@@ -107,6 +122,10 @@ def _require_future(start: datetime, now: datetime) -> datetime:
         raise ValueError("now must be an aware datetime")
     if start <= now:
         raise PartyTimeError(f"{_iso_offset(start)} has already passed; pick a time in the future.")
+    if start - now > MAX_AHEAD:
+        raise PartyTimeError(
+            f"{_iso_offset(start)} is more than ten years away; pick a time within the next {MAX_AHEAD.days} days."
+        )
     return start
 
 
@@ -115,7 +134,7 @@ def parse_local_start(date_text: str, time_text: str, zone_name: str, now: datet
 
     Returns an aware datetime in that zone. now: the current moment, aware. Raises PartyTimeError for
     an unknown zone, an unreadable date or time, a nonexistent or ambiguous local time (see
-    `localize`), or a start at or before `now`.
+    `localize`), a start at or before `now`, or one more than `MAX_AHEAD` (3653 days) after it.
     """
     zone = zone_for(zone_name)
     wall = datetime.combine(parse_date(date_text), parse_time(time_text))
@@ -126,7 +145,8 @@ def parse_iso_start(text: str, now: datetime) -> datetime:
     """The start from an ISO 8601 time with an offset, e.g. "2025-03-09T20:30-05:00" or "...T01:30Z".
 
     Returns it aware, with its own offset. Raises PartyTimeError when unreadable, without an offset
-    (it would mean nothing to members in other zones), or at or before `now` (aware).
+    (it would mean nothing to members in other zones), at or before `now` (aware), or more than
+    `MAX_AHEAD` (3653 days) after it.
     """
     try:
         start = datetime.fromisoformat(text.strip())

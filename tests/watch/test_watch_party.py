@@ -168,3 +168,23 @@ def test_event_description_and_location():
     assert text_length(event_location("🍜" * 60)) == 99  # 49 emoji (98) + "…"
     with pytest.raises(WatchRuleError, match="needs a location"):
         event_location(" ")
+
+
+def test_zone_names_as_members_type_them():
+    assert zone_for("america/new_york").key == NY
+    assert zone_for(" AMERICA/NEW YORK ").key == NY
+    assert zone_for("asia/seoul").key == "Asia/Seoul"
+    assert parse_local_start("2025-03-09", "20:00", "america/new_york", NOW) == utc(2025, 3, 10, 0, 0)  # EDT, -4
+
+
+def test_a_start_more_than_ten_years_ahead_is_refused_and_never_overflows():
+    # NOW is 2025-03-01 12:00 UTC; ten calendar years is 3652 days (leap days 2028 and 2032), so 3653
+    # days later is 2035-03-02 12:00 UTC.
+    assert parse_iso_start("2035-03-02T12:00Z", NOW) == utc(2035, 3, 2, 12, 0)
+    with pytest.raises(PartyTimeError, match=r"^2035-03-02T12:01\+00:00 is more than ten years away"):
+        parse_iso_start("2035-03-02T12:01Z", NOW)
+    # The last moments Python can hold: refused, not an OverflowError from the end time.
+    with pytest.raises(PartyTimeError, match="more than ten years away"):
+        parse_local_start("9999-12-31", "23:59", "Pacific/Kiritimati", NOW)
+    with pytest.raises(PartyTimeError, match="more than ten years away"):
+        parse_iso_start("9999-12-31T23:59-12:00", NOW)
