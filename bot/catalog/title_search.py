@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -132,7 +133,7 @@ class TitleIndex:
         folded = dict(folded or {})  # display name -> key, so a spelling repeated per show folds once
         key_ids: dict[str, int] = {}
         self.keys: list[str] = []
-        self._entries: list[list[int]] = []
+        entries: list[list[int]] = []
         for entry, name in enumerate(names):
             key = folded.get(name)
             if key is None:
@@ -141,8 +142,12 @@ class TitleIndex:
             if kid is None:
                 kid = key_ids[key] = len(self.keys)
                 self.keys.append(key)
-                self._entries.append([])
-            self._entries[kid].append(entry)
+                entries.append([])
+            entries[kid].append(entry)
+        # Kept as one int32 array sliced by offsets: no list per name for memory and the collector.
+        self._entry_offsets = np.zeros(len(entries) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in entries], out=self._entry_offsets[1:])
+        self._entry_flat = np.fromiter(chain.from_iterable(entries), dtype=np.int32, count=len(names))
         compacts = [compact(k) for k in self.keys]
         self._compact_owner = sorted(range(len(compacts)), key=compacts.__getitem__)
         self._compact_sorted = [compacts[k] for k in self._compact_owner]
@@ -165,12 +170,12 @@ class TitleIndex:
 
     def entries_of(self, kid: int) -> list[int]:
         """The entries (indices into the names given) whose name folds to key `kid`, in order."""
-        return self._entries[kid]
+        return self._entry_flat[self._entry_offsets[kid] : self._entry_offsets[kid + 1]].tolist()
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the gram postings (numpy); the key strings and lists come on top."""
-        return self._bigrams.nbytes + self._trigrams.nbytes
+        """Bytes held by numpy arrays (gram postings, entries); the key strings and lists come on top."""
+        return self._bigrams.nbytes + self._trigrams.nbytes + self._entry_flat.nbytes + self._entry_offsets.nbytes
 
     def ranked(self, key: str, *, cutoff: float = 0, prefixes: int = 50) -> list[tuple[int, float]]:
         """(key id, score 0-100) of the candidates for `key` (a `normalize()`d query) scoring at least
