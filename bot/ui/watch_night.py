@@ -102,17 +102,19 @@ def poll_request(
     """`/watchnight start`'s options checked by the rules in `bot.watch.watchnight`.
 
     named: the title options as given (None for an empty one); queue: up next's top drama ids (used
-    only when no title is named). Answers are the catalog titles, shortened to ≤ 55 and made distinct.
+    only when no title is named). Answers are the catalog titles, shortened to ≤ 55 and made distinct (by year
+    when two read the same).
     Raises UserFacingError (the member's answer) for fewer than two titles, a question over 300
     characters or hours outside 1-768.
     """
     ids = [drama.id for drama in named if drama is not None]
     with member_rules():
         drama_ids = choose_candidates(ids, queue)
-        titles = [drama.title if (drama := catalog.get(i)) else i for i in drama_ids]
-        return PollRequest(
-            poll_question(question), poll_answers(titles), drama_ids, validate_duration_hours(hours), not ids
-        )
+        dramas = [catalog.get(i) for i in drama_ids]
+        titles = [drama.title if drama else i for drama, i in zip(dramas, drama_ids, strict=True)]
+        years = [str(drama.year) if drama and drama.year else None for drama in dramas]
+        answers = poll_answers(titles, years)
+        return PollRequest(poll_question(question), answers, drama_ids, validate_duration_hours(hours), not ids)
 
 
 async def post_poll(interaction: discord.Interaction, request: PollRequest) -> tuple[int, dt.datetime]:

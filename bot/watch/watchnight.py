@@ -8,6 +8,7 @@ A watch night needs at least 2 candidates to be a choice. Lengths are UTF-16 uni
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -48,31 +49,39 @@ def choose_candidates(explicit: Sequence[str] | None, queue_top: Sequence[str]) 
     return unique
 
 
-def _numbered(text: str, number: int) -> str:
-    suffix = f" ({number})"
+def _suffixed(text: str, suffix: str) -> str:
     return shorten(text, ANSWER_MAX - text_length(suffix)) + suffix
 
 
-def poll_answers(titles: Sequence[str]) -> list[str]:
+def poll_answers(titles: Sequence[str], details: Sequence[str | None] | None = None) -> list[str]:
     """Answer texts for the candidate `titles`, in the same order: each ≤ 55 units and all different.
 
-    Each title is shortened readably (see `text.shorten`). If two answers would read the same
-    (ignoring case) - two long titles with the same start, or two dramas with the same name - the
-    later ones get " (2)", " (3)", … (cut further to make room), skipping any number that would clash.
-    Raises PollRuleError for a blank title or more than 10 titles.
+    Each title is shortened readably (see `text.shorten`). details: one short distinguishing word per
+    title (the catalog's year, e.g. "2020"), or None. When two answers would read the same (ignoring
+    case) - two dramas with the same name, or two long titles with the same start - each that has a
+    detail reads "Title (detail)" (cut further to make room), so members can tell Hyena (2020) from
+    Hyena (2006); any answer still the same as an earlier one gets " (2)", " (3)", …, skipping any
+    number that would clash. Raises PollRuleError for a blank title, more than 10 titles, or
+    `details` of another length.
     """
     if len(titles) > ANSWERS_MAX:
         raise PollRuleError(f"A poll holds at most {ANSWERS_MAX} answers, got {len(titles)}.")
+    if details is not None and len(details) != len(titles):
+        raise PollRuleError(f"{len(details)} details for {len(titles)} titles.")
+    shortened = [shorten(title, ANSWER_MAX) for title in titles]
+    if not all(shortened):
+        raise PollRuleError("A poll answer cannot be blank.")
+    readings = Counter(answer.casefold() for answer in shortened)
     answers: list[str] = []
     seen: set[str] = set()
-    for title in titles:
-        answer = shorten(title, ANSWER_MAX)
-        if not answer:
-            raise PollRuleError("A poll answer cannot be blank.")
+    for index, (title, answer) in enumerate(zip(titles, shortened, strict=True)):
+        detail = details[index] if details is not None else None
+        if readings[answer.casefold()] > 1 and detail:
+            answer = _suffixed(title, f" ({detail})")
         number = 1
         while answer.casefold() in seen:
             number += 1
-            answer = _numbered(title, number)
+            answer = _suffixed(title, f" ({number})")
         seen.add(answer.casefold())
         answers.append(answer)
     return answers

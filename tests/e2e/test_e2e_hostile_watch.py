@@ -90,6 +90,20 @@ async def test_party_zone_typed_in_lower_case(fake_discord, bot):
     assert event["scheduled_start_time"].startswith("2030-07-05T00:00:00")  # 20:00 EDT (UTC-4)
 
 
+# ------------------------------------------------------------------------------ poll answers
+
+
+async def test_two_shows_with_one_name_are_told_apart_by_year(fake_discord, bot):
+    if not SHARED_CSV.is_file():
+        pytest.skip(f"the shared K-drama CSV is absent ({SHARED_CSV})")
+    offered = await fake_discord.autocomplete("watchnight start", {"title1": "Hyena"}, focused="title1")
+    ids = {c["name"]: c["value"] for c in offered.choices}
+    mid = await start_poll(fake_discord, "Which Hyena?", [ids["Hyena (2020)"], ids["Hyena (2006)"]])
+    answers = [a["poll_media"]["text"] for a in fake_discord.message(mid)["poll"]["answers"]]
+    assert answers == ["Hyena (2020)", "Hyena (2006)"]
+    await fake_discord.end_poll(mid)
+
+
 # ------------------------------------------------------------------------------ /watchnight end faults
 
 

@@ -61,6 +61,24 @@ def test_answers_same_name_case_insensitively_and_skipping_taken_numbers():
     assert poll_answers(["Mask", "Mask (2)", "Mask"]) == ["Mask", "Mask (2)", "Mask (3)"]
 
 
+def test_answers_with_the_same_name_say_their_years():
+    # Two CSV shows are called Hyena (2020 and 2006): "Hyena" and "Hyena (2)" would not say which is which.
+    assert poll_answers(["Hyena", "Signal", "Hyena"], ["2020", "2016", "2006"]) == [
+        "Hyena (2020)",
+        "Signal",
+        "Hyena (2006)",
+    ]
+    # Same name and year: the later one is numbered instead; one without a year keeps the bare name.
+    assert poll_answers(["Mask", "Mask", "Mask"], ["2015", "2015", None]) == ["Mask (2015)", "Mask (2)", "Mask"]
+    # Long titles that read the same once shortened: the year goes in place of the cut words.
+    words = " ".join(["aaaa"] * 12)
+    first, second = poll_answers([words + " one", words + " two"], ["2019", "2021"])
+    assert first == " ".join(["aaaa"] * 9) + "… (2019)"  # " (2019)" takes 7 units: room 48 - 1 for "…"
+    assert second == " ".join(["aaaa"] * 9) + "… (2021)"
+    with pytest.raises(PollRuleError, match="2 details for 3 titles"):
+        poll_answers(["a", "b", "c"], ["1", "2"])
+
+
 def test_answers_hangul_and_emoji_at_the_edge():
     hangul = "가" * 55
     emoji = "🍜" * 27 + "!"  # 55 units
