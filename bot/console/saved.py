@@ -127,5 +127,7 @@ def _message(session: ConsoleSession, data: dict[str, Any]) -> ConsoleMessage:
     if poll is not None:
         answers = [ConsolePollAnswer(int(a["id"]), a["text"], [int(v) for v in a["voters"]]) for a in poll["answers"]]
         expires = dt.datetime.fromisoformat(poll["expires_at"])
-        message.poll = ConsolePoll(poll["question"], answers, expires, bool(poll["finalised"]))
+        # A poll whose time ran out while the console was closed has ended, as Discord would have ended it.
+        ended = bool(poll["finalised"]) or expires <= discord.utils.utcnow()
+        message.poll = ConsolePoll(poll["question"], answers, expires, ended)
     return message

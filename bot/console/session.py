@@ -234,6 +234,8 @@ class ConsoleSession:
         target = self.find_message(rest[0])
         if not isinstance(target, ConsoleMessage) or target.poll is None:
             raise ConsoleUsageError(f"message {rest[0]} has no poll")
+        if target.poll.is_finalised():
+            raise ConsoleUsageError(f"the poll on message #{target.number} has ended")
         self.echo(line)
         if verb == ":endpoll":
             await target.end_poll()
@@ -380,6 +382,9 @@ async def run_console(
     Returns the exit status: 0, or 2 when an `--exec` line was not understood or failed.
     """
     session = ConsoleSession(bot, out, state_path)
+    results = bot.get_cog("WatchResultsCog")
+    if results is not None:  # as at the bot's first READY: polls that ended while the console was closed
+        await results.announcer.pickup()  # type: ignore[attr-defined]
     if execute:
         for line in execute:
             await session.execute(line)

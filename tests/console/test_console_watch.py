@@ -3,6 +3,8 @@ watch party would create, and the live tally on a rating prompt (expected values
 
 from __future__ import annotations
 
+import json
+
 from tests.console.test_console import console
 
 
@@ -68,3 +70,18 @@ def test_poll_from_an_earlier_console_session_can_be_ended_after_a_restart(tmp_p
     assert "Watch night “Friday pick?”" in out and "tie" in out.lower()
     third = console(tmp_path, "/watchnight end")  # announced once: nothing is running any more
     assert "(the poll on message #1 has ended)" not in third.stdout
+
+
+def test_poll_that_ran_out_while_the_console_was_closed_is_announced_at_start(tmp_path):
+    first = console(tmp_path, "/watchnight start title1:Goblin title2:Signal hours:1", ":vote 1 1 as:alice")
+    assert first.returncode == 0, first.stdout + first.stderr
+    kept = tmp_path / "console.sqlite3.console.json"
+    state = json.loads(kept.read_text(encoding="utf-8"))
+    state["messages"][0]["poll"]["expires_at"] = "2020-01-01T00:00:00+00:00"  # its hour has long passed
+    kept.write_text(json.dumps(state), encoding="utf-8")
+    second = console(tmp_path, ":vote 1 2 as:bob", "/watchnight end")
+    out = second.stdout
+    assert second.returncode == 2  # bob's vote comes too late
+    assert out.index("**Goblin** won with 1 of 1 vote") < out.index("> /watchnight end")  # announced at start
+    assert "usage: the poll on message #1 has ended" in out
+    assert "Goblin" in out and out.count("won with") == 1  # once
