@@ -140,9 +140,11 @@ async def test_end_whose_result_cannot_be_posted_says_so_and_start_up_posts_it(f
     refused = lambda: not any(f[4] for f in fake_discord._failures) and outcome(bot_db, mid) is None  # noqa: E731
     await fake_discord.wait_until(refused, 10, "three refusals, the claim released")
     await bot.restart()
-    await fake_discord.wait_until(lambda: outcome(bot_db, mid) == "winner", 15, "the start-up pickup")
-    posts = [m for m in fake_discord.messages("general") if "“Locked channel?”" in (m.get("content") or "")]
-    assert len(posts) == 1 and "**Signal** won with 1 of 1 vote" in posts[0]["content"]
+    posts = lambda: [m for m in fake_discord.messages("general") if "“Locked channel?”" in (m.get("content") or "")]  # noqa: E731
+    await fake_discord.wait_until(posts, 15, "the start-up pickup's post")  # claimed first, then posted
+    assert outcome(bot_db, mid) == "winner"
+    (post,) = posts()
+    assert "**Signal** won with 1 of 1 vote" in post["content"]
 
 
 async def test_zz_clean(fake_discord, bot):
