@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from rapidfuzz import fuzz
+
 from bot.catalog.actors import ActorNames, actors_of
 from bot.catalog.model import CatalogError, Drama, normalize
-from bot.catalog.title_search import TitleIndex, compact
+from bot.catalog.title_search import TitleIndex, compact, score
 
 SUGGEST_CUTOFF = 60.0  # rapidfuzz score a "did you mean" suggestion needs
 SUGGEST_MARGIN = 12.0  # suggestions stay within this many points of the best one
 CHOICE_NAME = 100  # Discord's limit on an autocomplete choice's name (bot.ui.limits.CHOICE_NAME)
+HINT_MARGIN = 5.0  # a matched alias is shown beside the title only when it scores this much more
+SAME_NAME = 85.0  # an alias this close to the title (`fuzz.ratio`, spacing aside) is no hint ("Hotel Deluna")
+MIN_TITLE = 20  # a title cut to fit a hint or an actor keeps at least this many characters
 
 
 class UnknownTitle(LookupError):
@@ -42,7 +47,9 @@ class Catalog:
         # (display name, drama id, actor or ""), one per title or alias, then one per actor spelling and show.
         choices: list[tuple[str, str, str]] = []
         folded: dict[str, str] = {}  # name -> normalize(name), each distinct name folded once
+        self._title_keys: dict[str, str] = {}  # drama id -> its folded title
         for drama in self._by_id.values():
+            self._title_keys[drama.id] = normalize(drama.title)
             for name in dict.fromkeys(drama.names):
                 key = folded[name] = normalize(name)
                 same = self._by_name.setdefault(key, [])
@@ -133,30 +140,70 @@ class Catalog:
         key = normalize(query)
         if not key:  # nothing typed: the reviewed shows, then A to Z (none when a minimum score is asked)
             return [] if cutoff > 0 else [(self._label(d.title, d), d.id, 0.0) for d in self._alphabetical[:limit]]
+        hits = self._titles.ranked(key, cutoff=cutoff, prefixes=limit * 2)
+        tight = compact(key)
+        exact = [kid for kid, _ in hits if compact(self._titles.keys[kid]) == tight]
+        # A name typed in full (an actor's or a title's): that actor's shows and the title matches,
+        # then actors whose name goes on from what was typed ("Gong Yoo Rim"), no near-miss actors.
+        actors = {self._choices[i][2] for kid in exact for i in self._titles.entries_of(kid)} - {""}
         out: list[tuple[str, str, float]] = []
+        later: list[tuple[int, float]] = []  # (choice index, score) of actors extending the query
         seen: set[str] = set()
-        for kid, score in self._titles.ranked(key, cutoff=cutoff, prefixes=limit * 2):
+        for kid, found in hits:
             for index in self._titles.entries_of(kid):
-                name, drama_id, actor = self._choices[index]
-                if drama_id in seen:
+                actor = self._choices[index][2]
+                if exact and actor and actor not in actors:
+                    if compact(self._titles.keys[kid]).startswith(tight):
+                        later.append((index, found))
                     continue
-                seen.add(drama_id)
-                drama = self._by_id[drama_id]
-                out.append((self._actor_label(drama, actor) if actor else self._label(name, drama), drama_id, score))
-                if len(out) == limit:
+                if self._offer(out, seen, index, key, found) == limit:
                     return out
+        for index, found in later:
+            if self._offer(out, seen, index, key, found) == limit:
+                break
         return out
+
+    def _offer(self, out: list[tuple[str, str, float]], seen: set[str], index: int, key: str, found: float) -> int:
+        """Append choice `index` (matched with score `found`) to `out` unless its drama is in `seen`;
+        returns len(`out`)."""
+        name, drama_id, actor = self._choices[index]
+        if drama_id not in seen:
+            seen.add(drama_id)
+            drama = self._by_id[drama_id]
+            label = self._actor_label(drama, actor) if actor else self._title_label(drama, name, key, found)
+            out.append((label, drama_id, found))
+        return len(out)
+
+    def _title_label(self, drama: Drama, alias: str, key: str, found: float) -> str:
+        """The show's title (with its year where titles repeat), and the alias matched as a hint only
+        when it differs materially: the title scores `HINT_MARGIN` less for `key` and the alias is no
+        near-copy of it. "Goblin (도깨비)", "Crash Landing on You (CLOY)"; "SKY Castle" for "sky".
+        Within 100 characters: a long title is cut (with "…") before the hint."""
+        title_key = self._title_keys[drama.id]
+        alias_key = compact(normalize(alias))
+        if (
+            alias == drama.title
+            or float(score(key, [title_key])[0]) >= found - HINT_MARGIN
+            or fuzz.ratio(alias_key, compact(title_key)) >= SAME_NAME
+        ):
+            return self._label(drama.title, drama)
+        repeated = drama.title in self._repeated_names and drama.year
+        hint = f" ({drama.year}, {alias})" if repeated else f" ({alias})"
+        return self._fit(drama.title, hint)
+
+    def _fit(self, title: str, suffix: str) -> str:
+        """`title` + `suffix` within 100 characters: the title is cut (with "…") to keep the suffix
+        whole while `MIN_TITLE` characters of it remain; past that, the whole label is cut."""
+        if len(title) + len(suffix) <= CHOICE_NAME:
+            return title + suffix
+        room = CHOICE_NAME - len(suffix)
+        if room >= MIN_TITLE:
+            return title[: room - 1].rstrip() + "…" + suffix
+        return (title + suffix)[: CHOICE_NAME - 1] + "…"
 
     def _actor_label(self, drama: Drama, actor: str) -> str:
         """ "<title> — with <actor>", within 100 characters: a long title is cut (with "…"), not the actor."""
-        suffix = f" — with {actor}"
-        title = self._label(drama.title, drama)
-        room = CHOICE_NAME - len(suffix)
-        if len(title) + len(suffix) <= CHOICE_NAME:
-            return title + suffix
-        if room >= 20:
-            return title[: room - 1].rstrip() + "…" + suffix
-        return self._label(title + suffix, drama)
+        return self._fit(self._label(drama.title, drama), f" — with {actor}")
 
     def _label(self, name: str, drama: Drama) -> str:
         repeated = name in self._repeated_names

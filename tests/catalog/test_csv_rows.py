@@ -390,7 +390,7 @@ def test_real_csv_alternate_titles_resolve() -> None:
         goblin = catalog.find("Guardian: The Lonely and Great God")
         assert goblin is not None and goblin.title == "Goblin"
         labels = [label for label, _ in catalog.search("Guardian the lonely", limit=5)]
-        assert "Guardian: The Lonely and Great God" in labels
+        assert "Goblin (Guardian: The Lonely and Great God)" in labels  # the title, the alias as a hint
     bong_soon = built.find("Strong Girl Bong-soon")
     assert bong_soon is not None and bong_soon.year == 2017
 

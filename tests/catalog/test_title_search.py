@@ -82,7 +82,7 @@ def test_actor_name_offers_each_of_their_shows_labelled_with_them():
 
 
 def test_hangul_title_finds_goblin(bundled):
-    assert bundled.search("도깨비", limit=1) == [("도깨비", "goblin")]
+    assert bundled.search("도깨비", limit=1) == [("Goblin (도깨비)", "goblin")]
 
 
 def test_case_spacing_and_punctuation_give_the_same_choices(bundled):
