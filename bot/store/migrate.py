@@ -1,6 +1,6 @@
 """The numbered-migration runner: `bot/store/migrations/NNNN_name.sql`, applied in order.
 
-Numbers are reserved per issue (PHASE-B: #11 → 0004, #15 → 0005, #14 → 0006/0007, #12 → 0008) and
+Numbers are reserved per issue (#11 → 0004, #15 → 0005, #14 → 0006/0007, #15's pager → 0008) and
 land in any order, so the files may have gaps and a lower number may arrive after a higher one.
 Each database therefore records which migrations it has in `schema_migrations (version)`; a file
 made before that table existed has 1..`PRAGMA user_version`. `user_version` is the highest
