@@ -14,7 +14,7 @@ from bot.catalog.index import Catalog
 from bot.config import Settings
 from bot.recommend.engine import Recommender
 from bot.ui.errors import handle_app_command_error
-from bot.ui.views import CharacterMenu, PageButton
+from bot.ui.views import DYNAMIC_ITEMS
 
 if TYPE_CHECKING:
     from bot.store import Storage
@@ -134,7 +134,7 @@ class RamenBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.load_cogs()
         # Menus and buttons on messages sent before this start keep working (bot.ui.views).
-        self.add_dynamic_items(CharacterMenu, PageButton)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         if not self._sync:
             return
         # Sync here, never in on_ready (which runs again on every reconnect). A refusal (403, 400)

@@ -1,5 +1,8 @@
 """Pressing a message's buttons and picking from its menus in the console (`:select`, `:click`),
-dispatched the way discord.py does: the item's (or view's) check, then its callback."""
+dispatched the way discord.py does: the item's (or view's) check, then its callback. A component of
+a message restored from an earlier session (`bot.console.saved`) is a plain button or menu; a press
+on it goes, as in discord.py after a restart, to the dynamic item whose template its custom_id
+matches (`bot.ui.views.DYNAMIC_ITEMS`), rebuilt with `from_custom_id`."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from bot.console.commands import ConsoleUsageError, unquote
 from bot.console.show import base_item
 from bot.console.stand_ins import ConsoleInteraction, ConsoleMessage
 from bot.ui.errors import handle_app_command_error
+from bot.ui.views import DYNAMIC_ITEMS
 
 if TYPE_CHECKING:
     from bot.console.session import ConsoleSession
@@ -42,12 +46,25 @@ async def component(session: ConsoleSession, line: str) -> None:
                 raise ConsoleUsageError(f":select {ref} <one of: {labels}>")
             # discord.py's own state update for a select interaction.
             item._refresh_state(interaction, {"values": [option.value]})  # type: ignore[arg-type]
-            await _dispatch_item(session, view, child, interaction)
+            await _dispatch_item(session, view, await _live(child, interaction), interaction)
             return
         if verb == ":click" and is_button(item, choice):
-            await _dispatch_item(session, view, child, interaction)
+            await _dispatch_item(session, view, await _live(child, interaction), interaction)
             return
     raise ConsoleUsageError(f"message #{target.number} has no enabled {verb[1:]} matching {choice!r}")
+
+
+async def _live(child: discord.ui.Item, interaction: Any) -> discord.ui.Item:
+    """`child` itself, or for a plain item whose custom_id matches a dynamic item's template, that
+    dynamic item rebuilt from it (discord.py's ViewStore does the same for a message it has no view for)."""
+    custom_id = getattr(child, "custom_id", None)
+    if isinstance(child, discord.ui.DynamicItem) or not custom_id:
+        return child
+    for factory in DYNAMIC_ITEMS:
+        match = factory.__discord_ui_compiled_template__.fullmatch(custom_id)
+        if match is not None:
+            return await factory.from_custom_id(interaction, child, match)
+    return child
 
 
 async def _dispatch_item(

@@ -2,8 +2,10 @@
 reactions, polls and their votes, numbered as before), its members and their roles.
 
 One JSON file beside the database (`var/ramen.sqlite3.console.json` by default), rewritten whole
-(write then rename) after each line. Ephemeral messages are not kept (Discord drops them too), nor
-are buttons and menus (a view lives in the process that made it). A missing file is an empty server;
+(write then rename) after each line. Ephemeral messages are not kept (Discord drops them too).
+Buttons and menus are kept as Discord keeps them, as component payloads (custom_id, label, disabled,
+options), and come back as plain items that `bot.console.components` routes by custom_id, so a menu
+or a /recommend pager still answers after a restart. A missing file is an empty server;
 an unreadable or damaged one is set aside with a warning, never a reason not to start.
 """
 
@@ -14,6 +16,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -98,6 +101,7 @@ def _message_data(message: ConsoleMessage) -> dict[str, Any]:
         "embeds": [e.to_dict() for e in message.embeds],
         "reactions": message.reactions,
         "had_view": message.view is not None or message.restored_view,
+        "components": message.view.to_components() if message.view is not None else [],
         "poll": None
         if poll is None
         else {
@@ -122,7 +126,10 @@ def _message(session: ConsoleSession, data: dict[str, Any]) -> ConsoleMessage:
         False,
         {emoji: [int(u) for u in users] for emoji, users in data["reactions"].items()},
     )
-    message.restored_view = bool(data.get("had_view"))
+    rows = data.get("components") or []
+    if rows:  # as Discord keeps them: discord.py turns a message's components back into a view
+        message.view = discord.ui.View.from_message(SimpleNamespace(components=[discord.ActionRow(r) for r in rows]))
+    message.restored_view = bool(data.get("had_view")) and not rows  # had some, saved before they were kept
     poll = data["poll"]
     if poll is not None:
         answers = [ConsolePollAnswer(int(a["id"]), a["text"], [int(v) for v in a["voters"]]) for a in poll["answers"]]

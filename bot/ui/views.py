@@ -165,3 +165,8 @@ async def turn_page(interaction: discord.Interaction, key: int, page: int | str)
         await interaction.edit_original_response(**changes)
     else:
         await interaction.response.edit_message(**changes)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (CharacterMenu, PageButton)
+"""The components discord.py rebuilds from a custom_id alone (`RamenBot.setup_hook` registers them;
+the console routes a press on a restored message to them the same way)."""

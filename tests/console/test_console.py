@@ -124,6 +124,22 @@ def test_console_rating_prompt_reactions_and_restart(tmp_path):
     assert "Server's ramen: **9.5/10** from 2 votes" in again.stdout
 
 
+def test_pager_and_menu_from_an_earlier_console_session_answer_after_a_restart(tmp_path):
+    first = console(tmp_path, "/recommend like:Run On", "/characters title:Run On")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "(Page 1/3 · /drama <title> for the details)" in first.stdout
+    # A new process on the same files: the messages keep their buttons and menu, which page and open
+    # from the database and the catalog. Page 2 of like:Run On on the bundled catalog with no votes.
+    second = console(tmp_path, ":click 1 Next", ":click 1 Next as:bob", ":select 2 Oh Mi Joo")
+    out = second.stdout
+    assert second.returncode == 0, out + second.stderr
+    assert "6. Our Beloved Summer (2021)" in out and "10. My Mister (2018)" in out
+    assert "(Page 2/3 · /drama <title> for the details)" in out
+    assert "Only console-user can page these results; run /recommend yourself." in out
+    assert "Oh Mi Joo · Run On" in out
+    assert "earlier console session" not in out and "Traceback" not in second.stderr
+
+
 def test_readme_console_walkthrough_runs_as_written(tmp_path):
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     lines = [
