@@ -120,9 +120,10 @@ class Catalog:
         """Typo-tolerant title search for autocomplete and "did you mean".
 
         Returns:
-            Up to `limit` (label, drama id) pairs, best first. The label is the matched title or
-            alias, with the year added where titles repeat, at most 100 characters (Discord's
-            choice limit). An empty query lists titles alphabetically.
+            Up to `limit` (label, drama id) pairs, best first. The label is the show's title, with
+            the year added where titles repeat and the alias matched as a hint when it differs
+            materially ("Goblin (도깨비)"), at most 100 characters (Discord's choice limit). An
+            empty query lists titles alphabetically.
         """
         return [(label, drama_id) for label, drama_id, _ in self.ranked(query, limit=limit, cutoff=cutoff)]
 
@@ -134,7 +135,9 @@ class Catalog:
         the names sharing the most character bigrams/trigrams with the query (typos like "rnu on").
         So neither a short title whose words are all in the query nor a mere prefix match outranks
         the show meant; ties go to prefix matches, then to shorter names. An actor's name gives each
-        of their shows, labelled "<title> — with <actor>". Measured against the old full scan and
+        of their shows, labelled "<title> — with <actor>". A name typed in full (spacing aside)
+        keeps only that actor's shows and title matches, then actors whose name starts with it;
+        other actors (near misses) only when nothing is typed in full. Measured against the old full scan and
         brute-force `extractOne(WRatio)` in bench/bench_autocomplete.py.
         """
         key = normalize(query)
