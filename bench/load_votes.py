@@ -19,8 +19,12 @@ older keycap, a tenth of the additions spelled without U+FE0F. The modes:
 The expected final votes come from the sequence this script sent, by the rules alone: the last
 keycap a member added on a prompt is their vote, removing the keycap that is their current vote
 withdraws it, removing an older one changes nothing; a keycap's two spellings are one keycap.
-After the burst the run waits until the bot is quiet (no request for `QUIET` s, the database
-unchanged), then compares the database with the expectation, member by member:
+After the burst the run waits until the bot has caught up, by a condition, not by a clock: one
+more member per guild (a "probe", left out of the figures) adds 🔟 on the guild's prompt, and the
+run waits until every probe's vote is stored. The bot applies the events on one message in the
+order they arrived, so then every reaction sent before has been applied, however slow the machine.
+Then it waits until the bot is quiet (no request for `QUIET` s, the database unchanged), for its
+own late work (keycap tidying), and compares the database with the expectation, member by member:
 
 - lost: a vote expected, none stored;  wrong: another score stored, or a vote stored where none
   is expected.
@@ -38,6 +42,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -101,10 +106,15 @@ class Model:
     phase: str = "live"
 
 
+def probe_name(guild_index: int) -> str:
+    """The guild's probe member (see the module docstring), not counted in the figures."""
+    return f"g{guild_index}probe"
+
+
 def fake_options(members: int) -> dict:
     guilds = []
     for g, name in enumerate(GUILDS):
-        people = {f"g{g}m{i:03d}": [] for i in range(members)}
+        people = {**{f"g{g}m{i:03d}": [] for i in range(members)}, probe_name(g): []}
         guilds.append({"name": name, "channels": ["general"], "roles": [], "members": people})
     return {"allowed_intents": 0, "guilds": guilds, "owner": "g0m000"}
 
@@ -195,6 +205,20 @@ async def act(
         await fake.unreact(prompt, emoji, user=user_id)
 
 
+async def caught_up(fake, db: Path, prompts: dict[str, str], probes: dict[str, str]) -> None:
+    """Each guild's probe adds 🔟 on its prompt; wait until all their votes are stored (the bot then
+    has applied every reaction sent before on that prompt: it keeps their order). RuntimeError if
+    not within SETTLE_TIMEOUT."""
+    for guild_id, prompt in prompts.items():
+        await fake.react(prompt, KEYCAPS[9], user=probes[guild_id])
+    want = {(guild_id, user_id): 10 for guild_id, user_id in probes.items()}
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    while {k: v for k, v in stored_votes(db).items() if k in want} != want:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the bot did not catch up within {SETTLE_TIMEOUT:.0f} s (probe votes missing)")
+        await asyncio.sleep(0.1)
+
+
 async def settle(fake, db: Path) -> None:
     """Wait until the bot sends no request for QUIET s and the database stops changing."""
     deadline = time.monotonic() + SETTLE_TIMEOUT
@@ -235,10 +259,47 @@ def compare(
     return result
 
 
+async def fault(mode: str, i: int, reactions: int, fake, bot, model: Model, stall: float) -> None:
+    """What happens to the bot before reaction `i` of the burst in `mode` (see the module docstring)."""
+    if mode == "kill" and i == int(reactions * 0.40):
+        bot.proc.kill()  # kill -9 this pid
+        await bot.proc.wait()
+        model.blind, model.phase = True, "down"
+        cutoff = time.monotonic() - UNSEEN_BEFORE_KILL
+        for t, kind, key, *_ in model.sent:
+            if t >= cutoff and kind == "add":
+                model.unseen_adds[key] += 1
+    if mode == "kill" and i == int(reactions * 0.50):
+        await bot.start()  # returns at READY: what follows is live
+        model.blind, model.phase = False, "after restart"
+    if mode == "resume" and i == int(reactions * 0.50):
+        await fake.disconnect(4000)
+        model.phase = "after RESUME"
+    if mode == "faults" and i == reactions // 2:
+        fake.fail("DELETE", REACTIONS, status=500, times=max(1, reactions // 60))
+        fake.fail("DELETE", REACTIONS, status=429, times=max(1, reactions // 60), retry_after=0.5)
+    if stall and i == reactions - 5:
+        frozen = bot.pid
+        os.kill(frozen, signal.SIGSTOP)
+        asyncio.get_running_loop().call_later(stall, os.kill, frozen, signal.SIGCONT)
+
+
 async def run_mode(
-    mode: str, *, reactions: int, members: int, rate: float, seed: int, workdir: Path, python: str = sys.executable
+    mode: str,
+    *,
+    reactions: int,
+    members: int,
+    rate: float,
+    seed: int,
+    workdir: Path,
+    python: str = sys.executable,
+    stall: float = 0.0,
 ) -> Result:
-    """One load run in `mode` (see the module docstring) in a fresh fake, bot process and database."""
+    """One load run in `mode` (see the module docstring) in a fresh fake, bot process and database.
+
+    `stall` > 0: the bot process is frozen (SIGSTOP) for that many seconds just before the burst
+    ends, as a loaded machine may starve it; the run must still see every vote.
+    """
     if str(FAKE_DIR) not in sys.path:
         sys.path.insert(0, str(FAKE_DIR))
     from fakediscord import BotProcess, FakeDiscord
@@ -258,8 +319,12 @@ async def run_mode(
             fake.fail("PUT", REACTIONS, status=500, times=3)
             fake.fail("PUT", REACTIONS, status=429, times=3, retry_after=0.2)
         prompts = await post_prompts(fake)
+        probes = {fake.guild(n)["id"]: fake.user(probe_name(g))["id"] for g, n in enumerate(GUILDS)}
         people = {
-            fake.guild(n)["id"]: [u for u in fake.guild(n)["members"] if u != fake.bot_user["id"]] for n in GUILDS
+            fake.guild(n)["id"]: [
+                u for u in fake.guild(n)["members"] if u not in (fake.bot_user["id"], *probes.values())
+            ]
+            for n in GUILDS
         }
         if mode == "faults":
             fake.fail("DELETE", REACTIONS, status=429, times=max(2, reactions // 30), retry_after=0.3)
@@ -269,32 +334,20 @@ async def run_mode(
         started = time.monotonic()
         pause = 1.0 / rate
         for i in range(reactions):
-            if mode == "kill" and i == int(reactions * 0.40):
-                bot.proc.kill()  # kill -9 this pid
-                await bot.proc.wait()
-                model.blind, model.phase = True, "down"
-                cutoff = time.monotonic() - UNSEEN_BEFORE_KILL
-                for t, kind, key, *_ in model.sent:
-                    if t >= cutoff and kind == "add":
-                        model.unseen_adds[key] += 1
-            if mode == "kill" and i == int(reactions * 0.50):
-                await bot.start()  # returns at READY: what follows is live
-                model.blind, model.phase = False, "after restart"
-            if mode == "resume" and i == int(reactions * 0.50):
-                await fake.disconnect(4000)
-                model.phase = "after RESUME"
-            if mode == "faults" and i == reactions // 2:
-                fake.fail("DELETE", REACTIONS, status=500, times=max(1, reactions // 60))
-                fake.fail("DELETE", REACTIONS, status=429, times=max(1, reactions // 60), retry_after=0.5)
+            await fault(mode, i, reactions, fake, bot, model, stall)
             await act(fake, rng, model, prompts, people, first)
             await asyncio.sleep(pause)
+        await caught_up(fake, db, prompts, probes)
         await settle(fake, db)
         names = {u["id"]: n for n, u in fake.users.items()}
         guild_names = {g["id"]: g["name"] for g in fake.guilds.values()}
-        result = compare(mode, model, stored_votes(db), names, guild_names)
+        stored = {key: score for key, score in stored_votes(db).items() if key[1] not in probes.values()}
+        result = compare(mode, model, stored, names, guild_names)
         result.seconds = time.monotonic() - started
         return result
     finally:
+        if stall and bot.running:
+            os.kill(bot.pid, signal.SIGCONT)
         await bot.stop()
         await fake.stop()
 

@@ -34,6 +34,9 @@ SETTINGS = (
     "DEV_GUILD_ID",
     "LOG_LEVEL",
 )
+MAX_SHARDS = 100_000
+"""The largest SHARD_COUNT taken: far above any bot's need (Discord asks for a shard per 1,000-2,500
+guilds); a typo with more digits stops start-up with one line instead of exhausting memory."""
 
 
 class ConfigError(Exception):
@@ -253,8 +256,10 @@ def parse_shards(count_raw: str | None, ids_raw: str | None) -> tuple[int | None
                 "SHARD_IDS needs SHARD_COUNT (the total number of shards across every process).", "SHARD_IDS"
             )
         return None, None
-    if not (count_raw.isascii() and count_raw.isdigit()) or int(count_raw) < 1:
-        raise ConfigError(f"SHARD_COUNT must be a whole number ≥ 1, got {count_raw!r}.", "SHARD_COUNT")
+    if not (count_raw.isascii() and count_raw.isdigit()) or not 1 <= int(count_raw) <= MAX_SHARDS:
+        raise ConfigError(
+            f"SHARD_COUNT must be a whole number from 1 to {MAX_SHARDS}, got {count_raw!r}.", "SHARD_COUNT"
+        )
     count = int(count_raw)
     if ids_raw is None:
         return count, tuple(range(count))
@@ -266,9 +271,12 @@ def parse_shards(count_raw: str | None, ids_raw: str | None) -> tuple[int | None
             raise ConfigError(
                 f"SHARD_IDS must list shard ids and ranges such as 0-3 or 0,2, got {ids_raw!r}.", "SHARD_IDS"
             )
+        if int(bounds[1]) >= count:  # checked before the range is spelled out: `0-99999999999` is one line, not a hang
+            break
         ids.extend(range(int(bounds[0]), int(bounds[1]) + 1))
-    if len(set(ids)) != len(ids) or not all(0 <= i < count for i in ids):
-        raise ConfigError(
-            f"SHARD_IDS must name each shard once, each in 0..{count - 1} (SHARD_COUNT={count}).", "SHARD_IDS"
-        )
-    return count, tuple(sorted(ids))
+    else:
+        if len(set(ids)) == len(ids):
+            return count, tuple(sorted(ids))
+    raise ConfigError(
+        f"SHARD_IDS must name each shard once, each in 0..{count - 1} (SHARD_COUNT={count}).", "SHARD_IDS"
+    )

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.ratings.scores import PROMPT_OPEN_DAYS, Keycap, keycap, keycaps_by_member
-from bot.ui.keycaps import KeycapTidy, read_keycaps
+from bot.ratings.catch_up import CatchUp
+from bot.ratings.scores import PROMPT_OPEN_DAYS, Keycap, keycap
+from bot.ui.keycaps import KeycapTidy, reread_prompt
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -40,11 +41,13 @@ class RatingPromptsCog(commands.Cog):
         # before the first connect; a disconnect moves it to the moment listening stopped.
         self.listening_since = discord.utils.utcnow()
         self._away = False
-        self._ready_before = False
+        self._ready_before = False  # from a (re)connect, live events on a prompt wait for its re-read:
+        self.catch_up: CatchUp[RatingPrompt, tuple[int, list[asyncio.Task[None]]]] = CatchUp(self._reread)
 
     async def cog_unload(self) -> None:
         if self._reconcile_task is not None:
             self._reconcile_task.cancel()
+        await self.catch_up.release()  # waiting live events go ahead and are queued before the store closes
         await self.tidy.close()
 
     def _keycap(self, payload: discord.RawReactionActionEvent) -> Keycap | None:
@@ -62,6 +65,7 @@ class RatingPromptsCog(commands.Cog):
         if key is None or payload.guild_id is None:
             return
         guild_id, message_id, user_id = payload.guild_id, payload.message_id, payload.user_id
+        await self.catch_up.before_live(message_id, user_id)  # the prompt's re-read first; then this, in order
         self.tidy.added(message_id, user_id, key[0])  # a pending removal of this keycap is stale now
         superseded = await self.storage.record_reaction(guild_id, message_id, user_id, key[0], spelling=key[1])
         self.bot.dispatch("rating_vote", guild_id, message_id)  # the live tally (cogs.live_tally)
@@ -73,17 +77,24 @@ class RatingPromptsCog(commands.Cog):
         key = self._keycap(payload)
         if key is None or payload.guild_id is None:
             return
-        # The echo of the bot's own tidy only forgets the keycap. A member's removal withdraws the
-        # vote if it is the current one and no other spelling of it is still on; else nothing.
+        # The bot's own tidy's echo only forgets the keycap; a member's removal withdraws the vote if
+        # it is the current one and no other spelling of it is still on.
+        await self.catch_up.before_live(payload.message_id, payload.user_id)
         echo = self.tidy.is_echo(payload.message_id, payload.user_id, payload.emoji.name or "")
         ids = (payload.guild_id, payload.message_id, payload.user_id, key[0])
         await self.storage.withdraw_reaction(*ids, spelling=key[1], echo=echo, listening_since=self.listening_since)
         self.bot.dispatch("rating_vote", payload.guild_id, payload.message_id)  # the live tally (cogs.live_tally)
 
     @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        if not self.catch_up.is_open:  # the first connect (a later one follows a disconnect's gap)
+            self.catch_up.open(self._recent_prompts)
+
+    @commands.Cog.listener()
     async def on_disconnect(self) -> None:
         if not self._away:  # events from here on are replayed by a RESUME, or lost to a new session
             self._away, self.listening_since = True, discord.utils.utcnow()
+            self.catch_up.open(self._recent_prompts)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -103,51 +114,36 @@ class RatingPromptsCog(commands.Cog):
         self._reconcile_task = asyncio.create_task(self.reconcile_recent(how=how), name="ramen-reconcile")
 
     async def reconcile_recent(self, now: dt.datetime | None = None, *, how: str = "while the bot was away") -> int:
-        """Reconcile every prompt of the last `RECONCILE_DAYS` days; returns how many votes changed."""
-        now = now or discord.utils.utcnow()
-        changed = 0
-        # Sharded: only the guilds on this process's shards (the other processes reconcile theirs).
-        shard_count = getattr(self.bot, "shard_count", None)
-        shard_ids = getattr(self.bot, "shard_ids", None) or range(shard_count or 0)
-        cutoff = now - dt.timedelta(days=RECONCILE_DAYS)
-        for prompt in await self.storage.prompts_since(cutoff, shard_count=shard_count, shard_ids=list(shard_ids)):
-            try:
-                changed += await self.reconcile_prompt(prompt)
-            except discord.HTTPException as exc:
-                log.warning("could not re-read the reactions on prompt %s: %s", prompt.message_id, exc)
-            except Exception:
-                log.exception("reconciling prompt %s failed", prompt.message_id)
+        """Reconcile every prompt of the last `RECONCILE_DAYS` days (those live events already had
+        re-read are not read again), then wait for the keycap tidying; returns how many votes changed."""
+        results = await self.catch_up.run(lambda: self._recent_prompts(now))
+        await asyncio.gather(*(task for _, tidying in results for task in tidying))  # each never raises
+        changed = sum(count for count, _ in results)
         if changed:
             log.info("reconciliation: %d votes changed %s", changed, how)
         return changed
 
-    async def reconcile_prompt(self, prompt: RatingPrompt) -> int:
-        """Make the store agree with one prompt's reactions; returns how many votes changed.
+    async def _recent_prompts(self, now: dt.datetime | None = None) -> list[RatingPrompt]:
+        """Prompts of the last `RECONCILE_DAYS` days in guilds on this process's shards, oldest first."""
+        shard_count = getattr(self.bot, "shard_count", None)
+        shard_ids = getattr(self.bot, "shard_ids", None) or range(shard_count or 0)
+        cutoff = (now or discord.utils.utcnow()) - dt.timedelta(days=RECONCILE_DAYS)
+        return await self.storage.prompts_since(cutoff, shard_count=shard_count, shard_ids=list(shard_ids))
 
-        Members who acted live since `listening_since` are left to the live events. Then the
-        keycaps that no longer count are taken off, as the live listener would have, where the
-        store says it is certain (`ReconcileResult.tidy`).
-
-        Raises:
-            discord.HTTPException: Discord refused to read the message (other than NotFound).
-        """
-        channel = self.bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
+    async def _reread(self, prompt: RatingPrompt) -> tuple[int, list[asyncio.Task[None]]]:
+        """`reconcile_prompt` for the catch-up: never raises; (votes changed, the tidy tasks it started)."""
         try:
-            message = await channel.fetch_message(prompt.message_id)
-        except discord.NotFound:
-            await self.storage.delete_prompt(prompt.message_id)  # votes cast through it stay
-            return 0
-        held = keycaps_by_member(await read_keycaps(message), self.bot.user.id if self.bot.user else None)
-        result = await self.storage.reconcile_prompt(prompt, held, listening_since=self.listening_since)
-        if result.total:
-            self.bot.dispatch("rating_vote", prompt.guild_id, prompt.message_id)  # the live tally
-        removals = [
-            self.tidy.remove(prompt.guild_id, prompt.channel_id, prompt.message_id, user_id, score)
-            for user_id, scores in result.tidy.items()
-            for score in sorted(scores)
-        ]
-        await asyncio.gather(*removals)  # each never raises
-        return result.total
+            return await self.reconcile_prompt(prompt)
+        except discord.HTTPException as exc:
+            log.warning("could not re-read the reactions on prompt %s: %s", prompt.message_id, exc)
+        except Exception:
+            log.exception("reconciling prompt %s failed", prompt.message_id)
+        return 0, []
+
+    async def reconcile_prompt(self, prompt: RatingPrompt) -> tuple[int, list[asyncio.Task[None]]]:
+        """`bot.ui.keycaps.reread_prompt` with this cog's cut-off: (votes changed, tidy tasks started)."""
+        since, waiting = self.listening_since, self.catch_up.waiting
+        return await reread_prompt(self.bot, self.storage, self.tidy, prompt, since, live=waiting)
 
 
 async def setup(bot: RamenBot) -> None:

@@ -77,6 +77,9 @@ def test_settings_shard_ranges(count, ids, expected):
         ({"SHARD_COUNT": "4", "SHARD_IDS": "0-2,1"}, "SHARD_IDS"),  # 1 twice
         ({"SHARD_COUNT": "4", "SHARD_IDS": "3-1"}, "SHARD_IDS"),
         ({"SHARD_COUNT": "4", "SHARD_IDS": "a-b"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0-4"}, "SHARD_IDS"),  # past the last shard
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0-99999999999"}, "SHARD_IDS"),  # one line, not a MemoryError
+        ({"SHARD_COUNT": "99999999999"}, "SHARD_COUNT"),  # a typo with more digits: one line, not a MemoryError
         ({"DATABASE_URL": "mysql://ramen@db/ramen"}, "DATABASE_URL"),
         ({"DATABASE_URL": "var/ramen.sqlite3"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgresql://ramen:secret@db:port/ramen"}, "DATABASE_URL"),

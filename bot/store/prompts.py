@@ -176,6 +176,7 @@ class PromptStore(Database):
         reactions: Mapping[int, int | Collection[int] | Collection[Keycap]],
         *,
         listening_since: dt.datetime | None = None,
+        uncounted: Collection[int] = (),
     ) -> ReconcileResult:
         """Make the votes agree with a prompt's reactions as read back after a (re)connect, atomically.
 
@@ -189,6 +190,9 @@ class PromptStore(Database):
                 whose keycaps on this prompt, or whose vote for its drama, changed at or after
                 this instant acted live, and live wins: they are left as the live events made
                 them. None: nobody acted live.
+            uncounted: members whose live event on this prompt waits for this reconciliation (it
+                is applied right after, on top): their changes are applied but not counted in the
+                result, since they did not happen while nobody listened.
 
         Only the difference from the keycaps the store last saw is applied, by the rule of
         `bot.ratings.reconcile.reconcile_changes`; `ReconcileResult.tidy` says which keycaps no
@@ -227,10 +231,11 @@ class PromptStore(Database):
             after = {**votes, **{c.user_id: c.after for c in changes}}
             elsewhere -= {c.user_id for c in voted}
             tidy = keycaps_to_tidy(seen, now, after, settled=settled, elsewhere=elsewhere)
+            counted = [c for c in changes if c.user_id not in uncounted]
             return ReconcileResult(
-                added=sum(c.added for c in changes),
-                changed=sum(c.changed for c in changes),
-                removed=sum(c.removed for c in changes),
+                added=sum(c.added for c in counted),
+                changed=sum(c.changed for c in counted),
+                removed=sum(c.removed for c in counted),
                 tidy=tidy,
             )
 

@@ -4,13 +4,15 @@ which, and taking off the ones that no longer count (which needs Manage Messages
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import sys
+from collections.abc import Callable, Collection
 from typing import Any
 
 import discord
 
-from bot.ratings.scores import RATING_EMOJI, keycap_name, score_for_emoji
+from bot.ratings.scores import RATING_EMOJI, keycap_name, keycaps_by_member, score_for_emoji
 from bot.ui.messages import NO_REACTIONS, keycaps_missing
 from bot.ui.replies import tell
 
@@ -49,6 +51,46 @@ async def read_keycaps(message: discord.Message) -> dict[str, list[int]]:
         if isinstance(reaction.emoji, str) and score_for_emoji(reaction.emoji) is not None:
             reactions[reaction.emoji] = [u.id async for u in reaction.users(limit=sys.maxsize) if not u.bot]
     return reactions
+
+
+async def reread_prompt(
+    bot: discord.Client,
+    storage: Any,
+    tidy: KeycapTidy,
+    prompt: Any,
+    listening_since: dt.datetime,
+    *,
+    live: Callable[[int], Collection[int]] = lambda _: (),
+) -> tuple[int, list[asyncio.Task[None]]]:
+    """Make the store agree with one prompt's reactions as Discord shows them now (`read_keycaps`,
+    `Storage.reconcile_prompt`); members who acted live since `listening_since` are left to the live
+    events, and the changes of members whose live event on it waits for this read (`live(message
+    id)`, asked once the read is done) are not counted. A deleted prompt is forgotten (the votes cast
+    through it stay).
+
+    Returns:
+        (votes changed, the started removals of keycaps that no longer count, as the live listener
+        would have taken them off, where the store says it is certain: `ReconcileResult.tidy`).
+    Raises:
+        discord.HTTPException: Discord refused to read the message (other than NotFound).
+    """
+    channel = bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
+    try:
+        message = await channel.fetch_message(prompt.message_id)
+    except discord.NotFound:
+        await storage.delete_prompt(prompt.message_id)
+        return 0, []
+    held = keycaps_by_member(await read_keycaps(message), bot.user.id if bot.user else None)
+    waiting = live(prompt.message_id)
+    result = await storage.reconcile_prompt(prompt, held, listening_since=listening_since, uncounted=waiting)
+    if result.total:
+        bot.dispatch("rating_vote", prompt.guild_id, prompt.message_id)  # the live tally (cogs.live_tally)
+    removals = [
+        tidy.remove(prompt.guild_id, prompt.channel_id, prompt.message_id, user_id, score)
+        for user_id, scores in result.tidy.items()
+        for score in sorted(scores)
+    ]
+    return result.total, removals
 
 
 class KeycapTidy:

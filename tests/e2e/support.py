@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,3 +306,45 @@ def kept_fields(db: Path | str, custom_id: str, start: int, end: int) -> list[st
     catalog = build_catalog(PROJECT_ROOT / "data" / "dramas", None)[0]
     ids = [r["id"] for r in json.loads(results)["results"]]
     return [f"{n}. {drama_title(catalog.get(i))}" for n, i in enumerate(ids[start - 1 : end], start=start)]
+
+
+# ---------------------------------------------------------------------------------------- rating prompts
+
+
+def uid(fake: Any, name: str) -> int:
+    """A fake member's id as an int."""
+    return int(fake.user(name)["id"])
+
+
+def holders(fake, message_id: str, emoji: str) -> set[str]:
+    by_id = {u["id"]: name for name, u in fake.users.items()}
+    return {by_id[u] for u in fake._reactions.get(str(message_id), {}).get(emoji, [])}
+
+
+async def post_prompt(fake, drama: str, user: str = "alice", channel: str = "general") -> str:
+    """/rate title:<drama> without a score; the prompt's id once the bot's ten keycaps are on it."""
+    rec = await fake.slash("rate", {"title": drama}, user=user, channel=channel)
+    assert rec.answered_within(3.0) and rec.callback.type == 4, rec
+    await fake.wait_until(
+        lambda: sum(holders(fake, rec.original_id, k) >= {"FakeBot"} for k in KEYCAPS) == 10, 15, "the ten keycaps"
+    )
+    return rec.original_id
+
+
+async def wait_votes(fake, db, drama: str, expected: dict[str, int], within: float = 10.0) -> None:
+    """Set-up step: wait until the drama's stored votes are `expected` (member → score); RuntimeError if not."""
+    want = {uid(fake, n): s for n, s in expected.items()}
+    deadline = time.monotonic() + within
+    while votes(db, drama) != want:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"set-up: votes for {drama} never became {expected}: {named(fake, votes(db, drama))}")
+        await asyncio.sleep(0.02)
+
+
+def named(fake, stored: dict[int, int]) -> dict[str, int]:
+    by_id = {int(u["id"]): n for n, u in fake.users.items()}
+    return {by_id.get(u, str(u)): s for u, s in sorted(stored.items())}
+
+
+def since(fake, start: int, method: str, pattern: str) -> list[dict]:
+    return [r for r in fake.requests[start:] if r["method"] == method and re.search(pattern, r["path"])]
