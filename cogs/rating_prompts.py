@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.ratings.catch_up import CatchUp
-from bot.ratings.scores import PROMPT_OPEN_DAYS, Keycap, keycap
-from bot.ui.keycaps import KeycapTidy, reread_prompt
+from bot.ratings.scores import Keycap, keycap
+from bot.store import STORAGE_FAILURES
+from bot.ui.keycaps import KeycapTidy
+from bot.ui.prompt_reads import PromptReads
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
-    from bot.store import RatingPrompt, Storage
+    from bot.store import Storage
 
 log = logging.getLogger(__name__)
-
-RECONCILE_DAYS = PROMPT_OPEN_DAYS  # prompts older than this are not re-read after downtime
 
 
 class RatingPromptsCog(commands.Cog):
@@ -36,18 +35,22 @@ class RatingPromptsCog(commands.Cog):
         self.bot = bot
         self.storage = storage
         self.tidy = KeycapTidy(bot, storage)  # type: ignore[arg-type]
+        # The cut-off, the catch-up (live events on a prompt wait for its re-read after a gap) and
+        # the recovery after a database failure.
+        self.reads = PromptReads(bot, storage, self.tidy)
         self._reconcile_task: asyncio.Task[int] | None = None
-        # Live events stamped at or after this instant win over reconciliation: the cog is loaded
-        # before the first connect; a disconnect moves it to the moment listening stopped.
-        self.listening_since = discord.utils.utcnow()
         self._away = False
-        self._ready_before = False  # from a (re)connect, live events on a prompt wait for its re-read:
-        self.catch_up: CatchUp[RatingPrompt, tuple[int, list[asyncio.Task[None]]]] = CatchUp(self._reread)
+        self._ready_before = False
+
+    @property
+    def listening_since(self) -> dt.datetime:
+        """When the bot last started listening again (see `PromptReads`)."""
+        return self.reads.listening_since
 
     async def cog_unload(self) -> None:
         if self._reconcile_task is not None:
             self._reconcile_task.cancel()
-        await self.catch_up.release()  # waiting live events go ahead and are queued before the store closes
+        await self.reads.close()  # waiting live events go ahead and are queued before the store closes
         await self.tidy.close()
 
     def _keycap(self, payload: discord.RawReactionActionEvent) -> Keycap | None:
@@ -65,9 +68,12 @@ class RatingPromptsCog(commands.Cog):
         if key is None or payload.guild_id is None:
             return
         guild_id, message_id, user_id = payload.guild_id, payload.message_id, payload.user_id
-        await self.catch_up.before_live(message_id, user_id)  # the prompt's re-read first; then this, in order
+        await self.reads.catch_up.before_live(message_id, user_id)  # the prompt's re-read first, then in order
         self.tidy.added(message_id, user_id, key[0])  # a pending removal of this keycap is stale now
-        superseded = await self.storage.record_reaction(guild_id, message_id, user_id, key[0], spelling=key[1])
+        try:
+            superseded = await self.storage.record_reaction(guild_id, message_id, user_id, key[0], spelling=key[1])
+        except STORAGE_FAILURES as exc:
+            return self.reads.storage_failed(f"a reaction on {message_id}", exc)
         self.bot.dispatch("rating_vote", guild_id, message_id)  # the live tally (cogs.live_tally)
         if superseded is not None:
             await asyncio.wait([self.tidy.remove(guild_id, payload.channel_id, message_id, user_id, superseded)])
@@ -77,24 +83,27 @@ class RatingPromptsCog(commands.Cog):
         key = self._keycap(payload)
         if key is None or payload.guild_id is None:
             return
+        await self.reads.catch_up.before_live(payload.message_id, payload.user_id)
         # The bot's own tidy's echo only forgets the keycap; a member's removal withdraws the vote if
         # it is the current one and no other spelling of it is still on.
-        await self.catch_up.before_live(payload.message_id, payload.user_id)
         echo = self.tidy.is_echo(payload.message_id, payload.user_id, payload.emoji.name or "")
-        ids = (payload.guild_id, payload.message_id, payload.user_id, key[0])
-        await self.storage.withdraw_reaction(*ids, spelling=key[1], echo=echo, listening_since=self.listening_since)
+        ids, since = (payload.guild_id, payload.message_id, payload.user_id, key[0]), self.listening_since
+        try:
+            await self.storage.withdraw_reaction(*ids, spelling=key[1], echo=echo, listening_since=since)
+        except STORAGE_FAILURES as exc:
+            return self.reads.storage_failed(f"a removed reaction on {payload.message_id}", exc)
         self.bot.dispatch("rating_vote", payload.guild_id, payload.message_id)  # the live tally (cogs.live_tally)
 
     @commands.Cog.listener()
     async def on_connect(self) -> None:
-        if not self.catch_up.is_open:  # the first connect (a later one follows a disconnect's gap)
-            self.catch_up.open(self._recent_prompts)
+        if not self.reads.catch_up.is_open:  # the first connect (a later one follows a disconnect's gap)
+            self.reads.open_gap(now=False)
 
     @commands.Cog.listener()
     async def on_disconnect(self) -> None:
         if not self._away:  # events from here on are replayed by a RESUME, or lost to a new session
-            self._away, self.listening_since = True, discord.utils.utcnow()
-            self.catch_up.open(self._recent_prompts)
+            self._away = True
+            self.reads.open_gap()
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -114,36 +123,12 @@ class RatingPromptsCog(commands.Cog):
         self._reconcile_task = asyncio.create_task(self.reconcile_recent(how=how), name="ramen-reconcile")
 
     async def reconcile_recent(self, now: dt.datetime | None = None, *, how: str = "while the bot was away") -> int:
-        """Reconcile every prompt of the last `RECONCILE_DAYS` days (those live events already had
-        re-read are not read again), then wait for the keycap tidying; returns how many votes changed."""
-        results = await self.catch_up.run(lambda: self._recent_prompts(now))
-        await asyncio.gather(*(task for _, tidying in results for task in tidying))  # each never raises
-        changed = sum(count for count, _ in results)
-        if changed:
-            log.info("reconciliation: %d votes changed %s", changed, how)
-        return changed
-
-    async def _recent_prompts(self, now: dt.datetime | None = None) -> list[RatingPrompt]:
-        """Prompts of the last `RECONCILE_DAYS` days in guilds on this process's shards, oldest first."""
-        shard_count = getattr(self.bot, "shard_count", None)
-        shard_ids = getattr(self.bot, "shard_ids", None) or range(shard_count or 0)
-        cutoff = (now or discord.utils.utcnow()) - dt.timedelta(days=RECONCILE_DAYS)
-        return await self.storage.prompts_since(cutoff, shard_count=shard_count, shard_ids=list(shard_ids))
-
-    async def _reread(self, prompt: RatingPrompt) -> tuple[int, list[asyncio.Task[None]]]:
-        """`reconcile_prompt` for the catch-up: never raises; (votes changed, the tidy tasks it started)."""
+        """Reconcile every recent prompt (`PromptReads.reconcile_recent`); returns how many votes changed."""
         try:
-            return await self.reconcile_prompt(prompt)
-        except discord.HTTPException as exc:
-            log.warning("could not re-read the reactions on prompt %s: %s", prompt.message_id, exc)
-        except Exception:
-            log.exception("reconciling prompt %s failed", prompt.message_id)
-        return 0, []
-
-    async def reconcile_prompt(self, prompt: RatingPrompt) -> tuple[int, list[asyncio.Task[None]]]:
-        """`bot.ui.keycaps.reread_prompt` with this cog's cut-off: (votes changed, tidy tasks started)."""
-        since, waiting = self.listening_since, self.catch_up.waiting
-        return await reread_prompt(self.bot, self.storage, self.tidy, prompt, since, live=waiting)
+            return await self.reads.reconcile_recent(now, how=how)
+        except STORAGE_FAILURES as exc:
+            self.reads.storage_failed("reconciliation", exc)
+            return 0
 
 
 async def setup(bot: RamenBot) -> None:

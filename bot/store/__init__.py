@@ -8,6 +8,10 @@ with explicit transactions (`core`), and one area per subject: `votes`, `prompts
 (and other backends) are added here.
 """
 
+import sqlite3
+
+import asyncpg
+
 from bot.store.claims import ClaimStore
 from bot.store.core import Clock
 from bot.store.migrate import Migration, StorageError, load_migrations, migration_script
@@ -27,6 +31,18 @@ from bot.store.watch import (
 )
 from bot.store.watch_night import WatchNightStore, WatchParty, WatchPoll
 
+STORAGE_FAILURES: tuple[type[BaseException], ...] = (
+    StorageError,
+    sqlite3.OperationalError,  # locked past the retries, read-only, disk full, I/O error
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    OSError,
+)
+"""What a store call raises when the database itself fails (unreachable, stopped, read-only, full,
+damaged), as opposed to a bug: the caller may report it plainly and retry later."""
+
 
 class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore, TasteStore, PagerStore):
     """Ratings, rating prompts, watchlists, up next, watch nights, claims, a guild's votes by member and
@@ -42,6 +58,7 @@ class Storage(VoteStore, PromptStore, WatchStore, WatchNightStore, ClaimStore, T
 
 __all__ = [
     "PAGER_RETENTION",
+    "STORAGE_FAILURES",
     "Clock",
     "GuildScore",
     "GuildVotes",

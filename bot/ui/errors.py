@@ -14,6 +14,7 @@ from discord import app_commands
 
 from bot.catalog.index import UnknownTitle
 from bot.recommend.engine import NothingToRecommend
+from bot.store import STORAGE_FAILURES
 from bot.ui.messages import SERVERS_ONLY, did_you_mean, no_match_message
 from bot.ui.replies import NO_PINGS, respond
 from bot.watch.errors import WatchRuleError
@@ -21,6 +22,7 @@ from bot.watch.errors import WatchRuleError
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
+DATABASE_DOWN = "The ratings database is not answering right now, so nothing was saved. Please try again in a minute."
 
 
 class UserFacingError(Exception):
@@ -46,6 +48,9 @@ def message_for(error: BaseException) -> str | None:
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
+    if isinstance(error, STORAGE_FAILURES):  # the database itself (stopped, unreachable, read-only, full)
+        log.warning("a command could not use the database: %s: %s", type(error).__name__, error)
+        return DATABASE_DOWN
     return None
 
 
