@@ -13,12 +13,13 @@ from discord.ext import commands
 
 from bot.catalog.index import Catalog
 from bot.ratings.scores import MAX_SCORE, MIN_SCORE, PRIOR_MEAN, PRIOR_WEIGHT, RATING_EMOJI
+from bot.store import STORAGE_FAILURES
 from bot.ui import messages, rating_embeds
 from bot.ui.embeds import drama_title
 from bot.ui.errors import UserFacingError
 from bot.ui.keycaps import add_keycaps
 from bot.ui.options import Title
-from bot.ui.replies import guild_id_of, in_time, post_prompt, ramen, respond
+from bot.ui.replies import guild_id_of, in_time, post_prompt, ramen, respond, take_back
 
 if TYPE_CHECKING:
     from bot.client import RamenBot
@@ -63,7 +64,11 @@ class RatingsCog(commands.Cog):
         if message is None:
             return
         # Remembered before the reactions go on, so a member who reacts at once is counted.
-        await self.storage.add_prompt(message.id, guild_id, interaction.channel_id, title.id)
+        try:
+            await self.storage.add_prompt(message.id, guild_id, interaction.channel_id, title.id)
+        except STORAGE_FAILURES:
+            await take_back(message)  # a prompt the store does not know would never count a reaction
+            raise
         await add_keycaps(interaction, message)
 
     @app_commands.command(name="ratings", description="This server's ramen score for a drama, or its top 10.")

@@ -37,7 +37,8 @@ STORAGE_FAILURES: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.InsufficientResourcesError,  # disk full, out of memory, too many connections
+    asyncpg.exceptions.ReadOnlySQLTransactionError,  # a read-only server, role or database
     OSError,
 )
 """What a store call raises when the database itself fails (unreachable, stopped, read-only, full,

@@ -138,3 +138,12 @@ async def post_prompt(interaction: discord.Interaction, embed: discord.Embed) ->
         log.warning("posted a rating prompt but could not read it back: %s", exc)
         await tell(interaction, PROMPT_LOST)
         return None
+
+
+async def take_back(message: Any) -> None:
+    """Delete a message the bot posted that must not stand (a rating prompt the store could not
+    remember: reactions on it would never count); a failure to delete is only logged."""
+    try:
+        await message.delete()
+    except discord.HTTPException as exc:
+        log.warning("could not take back message %s: %s", getattr(message, "id", "?"), exc)

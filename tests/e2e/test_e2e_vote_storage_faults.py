@@ -69,6 +69,14 @@ class Server:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
         self._pg_ctl("-l", str(self.dir / "server.log"), "-o", options, "start")
 
+    def read_only(self, on: bool) -> None:
+        """Every transaction read-only from now on (`on`), in running sessions too (a config reload)."""
+        setting = "ALTER SYSTEM SET default_transaction_read_only = on" if on else "ALTER SYSTEM RESET ALL"
+        owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        for sql in (setting, "SELECT pg_reload_conf()"):
+            psql = [*owner, "psql", "-X", "-q", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", sql]
+            subprocess.run(psql, check=True, capture_output=True)
+
     def remove(self) -> None:
         subprocess.run([str(SCRIPT), "stop", str(self.dir)], capture_output=True, timeout=60, check=False)
 
@@ -149,3 +157,31 @@ async def test_a_database_outage_acknowledges_nothing_unstored_and_is_caught_up_
     assert bot.running
     logged = bot.log_text()  # one warning per failure, no traceback of ours (asyncpg's pool logs its own)
     assert "Ignoring exception in on_raw_reaction" not in logged and "failed (interaction" not in logged
+
+
+def said(rec) -> str:
+    return " ".join(str(m.get("content")) for m in (rec.message, *rec.followups) if m)
+
+
+async def test_a_read_only_database_takes_back_a_new_prompt_and_counts_nothing_it_did_not_store(
+    fake_discord, bot, bot_db, server
+):
+    fake, drama = fake_discord, "healer"
+    prompt = await post_prompt(fake, drama)
+    server.read_only(True)
+    try:
+        rate = await fake.slash("rate", {"title": "signal"}, user="alice", wait=6)  # a new prompt
+        await fake.wait_until(lambda: "nothing was saved" in said(rate), 15, "alice told nothing was saved")
+        # Reads still work, so the prompt was posted; it could not be remembered, so it is taken back.
+        assert rate.original_id
+        await fake.wait_until(
+            lambda: rate.original_id not in {m["id"] for m in fake.messages("general")}, 15, "the prompt taken back"
+        )
+        vote = await fake.slash("rate", {"title": drama, "score": 4}, user="carol", wait=6)
+        await fake.wait_until(lambda: "nothing was saved" in said(vote), 15, "carol told nothing was saved")
+        await fake.react(prompt, KEYCAPS[1], user="dave")  # dave 2, while nothing can be written
+        assert votes(bot_db, drama) == {}
+    finally:
+        server.read_only(False)
+    await fake.wait_until(lambda: votes(bot_db, drama) == {uid(fake, "dave"): 2}, 60, "dave's 2 counted after")
+    assert "Counted" not in said(vote) and bot.running
