@@ -31,7 +31,9 @@ T = TypeVar("T")
 
 
 def lock_path(path: Path) -> Path:
-    """The sidecar lock file of the database at `path`: `<path>.lock`."""
+    """The sidecar lock file of the database at `path`: `<path>.lock`, beside the file itself (symlinks
+    resolved, so another name for the same file finds the same lock)."""
+    path = path.resolve()
     return path.with_name(path.name + ".lock")
 
 

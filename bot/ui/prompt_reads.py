@@ -44,8 +44,12 @@ class PromptReads:
         self._recovery: asyncio.Task[None] | None = None
 
     def open_gap(self, *, now: bool = True) -> None:
-        """Reactions may have been missed from now on (`now`, else since `listening_since`)."""
-        if now:
+        """Reactions may have been missed from now on (`now`, else since `listening_since`).
+
+        While an earlier gap is still being caught up, the cut-off stays where it was: what members
+        did live since then (a `/rate`, a reaction applied) still wins over what the re-read infers.
+        """
+        if now and not self.catch_up.is_open:
             self.listening_since = discord.utils.utcnow()
         self.catch_up.open(self.recent_prompts)
 

@@ -132,3 +132,45 @@ async def test_a_live_removal_right_after_a_restart_keeps_the_keycap_added_while
 
     assert votes(bot_db, "healer") == {bob: 7}, "bob's vote (the 7 he added while the bot was down) was lost"
     assert held_scores(fake, prompt, bob) == {7}
+
+
+# ------------------------------------------------------------------------------ a RESUME during reconciliation
+
+
+async def test_a_resume_during_the_re_read_keeps_a_live_vote_made_before_it(fake_discord, live_bot, bot_db):
+    """carol votes 2; the bot stops; carol adds 8 (her vote: the later keycap); the bot is back and,
+    before it has re-read her prompt, carol uses /rate score:9 (live: it wins); then the gateway drops
+    and RESUMEs while the re-read is under way. A later cut-off must not turn her live 9 into the 8
+    she added while the bot was away."""
+    fake, bot, drama = fake_discord, live_bot, "signal"
+    prompt = await post_prompt(fake, drama)
+    carol = uid(fake, "carol")
+    await fake.react(prompt, KEYCAPS[1], user="carol")  # carol 2
+    await wait_votes(fake, bot_db, drama, {"carol": 2})
+    await bot.stop()
+    await fake.react(prompt, KEYCAPS[7], user="carol")  # while down: carol adds 8 (her 2 stays on)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_read(method: str, path: str) -> None:
+        if method == "GET" and path.endswith(f"/messages/{prompt}"):
+            fake.gates.remove(hold_the_read)
+            held.set()
+            await release.wait()
+
+    fake.gates.append(hold_the_read)
+    try:
+        await bot.start()
+        rate = await fake.slash("rate", {"title": drama, "score": 9}, user="carol")  # live: carol 9
+        await wait_votes(fake, bot_db, drama, {"carol": 9})
+        assert rate.answered_within(3.0) and "9/10" in (rate.content or ""), rate
+        await asyncio.wait_for(held.wait(), 20)  # the re-read of her prompt is under way
+        start = len(fake.requests)
+        await fake.disconnect(4000)  # the gateway drops: discord.py RESUMEs
+    finally:
+        release.set()
+    await fake.wait_until(
+        lambda: since(fake, start, "GET", rf"/messages/{prompt}/reactions/{KEYCAPS[9]}$"), 30, "the prompt re-read"
+    )
+    await fake.wait_until(lambda: seen_scores(bot_db, prompt, carol) == {2, 8}, 20, "the store caught up")
+
+    assert votes(bot_db, drama) == {carol: 9}, "carol's live /rate 9 was overridden by the keycap she added while away"

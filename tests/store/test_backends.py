@@ -3,6 +3,7 @@ refusals with one line naming the setting (exit 2), and the two migrated schemas
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sqlite3
 from pathlib import Path
@@ -40,6 +41,14 @@ async def test_sqlite_file_serves_one_process(db_path: Path):
             await Storage.open(db_path)
     async with await Storage.open(db_path):  # released on close (and by the kernel when a process dies)
         pass
+
+
+async def test_sqlite_file_serves_one_process_whatever_path_names_it(db_path: Path):
+    link = db_path.with_name("another-name.sqlite3")
+    async with await Storage.open(db_path):
+        link.symlink_to(db_path)  # the same file under another name: still one process
+        with pytest.raises(StorageError, match=r"in use by another Ramen process"):
+            await asyncio.wait_for(Storage.open(link), 10)  # not refused, it would hang on the file's locks
 
 
 def free_port() -> int:
