@@ -1,7 +1,7 @@
 """Load run for issue #11: bursts of keycap reactions through the real bot process and the fake Discord.
 
     .venv/bin/python bench/load_votes.py [--mode all|none|kill|resume|faults] [--reactions 1200]
-                                          [--members 72] [--rate 400] [--seed 11]
+                                          [--members 72] [--rate 400] [--seed 11] [--stall 0]
 
 For each mode a fresh fake Discord (`../shared/fakediscord`, or `$RAMEN_SHARED_DIR/fakediscord`)
 with three guilds of `--members` members each, a fresh SQLite file and the bot as an operator
@@ -398,6 +398,7 @@ async def main_async(args: argparse.Namespace) -> int:
                 rate=args.rate,
                 seed=args.seed,
                 workdir=Path(args.keep or tmp),
+                stall=args.stall,
             )
             results.append(result)
             print(f"{mode}: {result.sent} sent, {result.lost} lost, {result.wrong} wrong", file=sys.stderr)
@@ -418,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--show", type=int, default=5, help="mismatched members listed per run (stderr)")
     parser.add_argument("--keep", metavar="DIR", help="keep the databases and bot logs in DIR")
+    parser.add_argument("--stall", type=float, default=0.0, help="freeze the bot this many s near the burst's end")
     args = parser.parse_args(argv)
     if not (FAKE_DIR / "fakediscord" / "server.py").is_file():
         print(f"skipped: the fake Discord is not at {FAKE_DIR}", file=sys.stderr)

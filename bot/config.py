@@ -256,10 +256,10 @@ def parse_shards(count_raw: str | None, ids_raw: str | None) -> tuple[int | None
                 "SHARD_IDS needs SHARD_COUNT (the total number of shards across every process).", "SHARD_IDS"
             )
         return None, None
-    if not (count_raw.isascii() and count_raw.isdigit()) or not 1 <= int(count_raw) <= MAX_SHARDS:
-        raise ConfigError(
-            f"SHARD_COUNT must be a whole number from 1 to {MAX_SHARDS}, got {count_raw!r}.", "SHARD_COUNT"
-        )
+    if not (count_raw.isascii() and count_raw.isdigit()) or int(count_raw) < 1:
+        raise ConfigError(f"SHARD_COUNT must be a whole number ≥ 1, got {count_raw!r}.", "SHARD_COUNT")
+    if int(count_raw) > MAX_SHARDS:
+        raise ConfigError(f"SHARD_COUNT must be at most {MAX_SHARDS}, got {count_raw!r}.", "SHARD_COUNT")
     count = int(count_raw)
     if ids_raw is None:
         return count, tuple(range(count))

@@ -73,7 +73,7 @@ class RatingPromptsCog(commands.Cog):
         try:
             superseded = await self.storage.record_reaction(guild_id, message_id, user_id, key[0], spelling=key[1])
         except STORAGE_FAILURES as exc:
-            return self.reads.storage_failed(f"a reaction on {message_id}", exc)
+            return self.reads.storage_failed(f"a reaction on {message_id}", exc, message_id, user_id)
         self.bot.dispatch("rating_vote", guild_id, message_id)  # the live tally (cogs.live_tally)
         if superseded is not None:
             await asyncio.wait([self.tidy.remove(guild_id, payload.channel_id, message_id, user_id, superseded)])
@@ -91,7 +91,7 @@ class RatingPromptsCog(commands.Cog):
         try:
             await self.storage.withdraw_reaction(*ids, spelling=key[1], echo=echo, listening_since=since)
         except STORAGE_FAILURES as exc:
-            return self.reads.storage_failed(f"a removed reaction on {payload.message_id}", exc)
+            return self.reads.storage_failed(f"a removed reaction on {ids[1]}", exc, ids[1], ids[2])
         self.bot.dispatch("rating_vote", payload.guild_id, payload.message_id)  # the live tally (cogs.live_tally)
 
     @commands.Cog.listener()

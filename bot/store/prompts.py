@@ -177,6 +177,7 @@ class PromptStore(Database):
         *,
         listening_since: dt.datetime | None = None,
         uncounted: Collection[int] = (),
+        unsettled: Collection[int] = (),
     ) -> ReconcileResult:
         """Make the votes agree with a prompt's reactions as read back after a (re)connect, atomically.
 
@@ -190,6 +191,9 @@ class PromptStore(Database):
                 whose keycaps on this prompt, or whose vote for its drama, changed at or after
                 this instant acted live, and live wins: they are left as the live events made
                 them. None: nobody acted live.
+            unsettled: members never left to the live events, whatever their stamps: a live event
+                of theirs on this prompt could not be stored (the database failed), so their last
+                stored action is older than what the read shows.
             uncounted: members whose live event on this prompt waits for this reconciliation (it
                 is applied right after, on top): their changes are applied but not counted in the
                 result, since they did not happen while nobody listened.
@@ -217,7 +221,7 @@ class PromptStore(Database):
             )
             # Members who acted live since the bot listened again are left to the live events.
             stamps = [(u, at) for u, _, _, at in seen_rows] + [(u, at) for u, _, at, _ in vote_rows]
-            settled = {user_id for user_id, at in stamps if cutoff is not None and at >= cutoff}
+            settled = {user_id for user_id, at in stamps if cutoff is not None and at >= cutoff} - set(unsettled)
             seen = {user_id: _keys(scores, bare) for user_id, scores, bare, _ in seen_rows}
             votes = {user_id: score for user_id, score, _, _ in vote_rows}
             elsewhere = {user_id for user_id, _, _, via in vote_rows if via != message_id}

@@ -61,12 +61,14 @@ async def reread_prompt(
     listening_since: dt.datetime,
     *,
     live: Callable[[int], Collection[int]] = lambda _: (),
+    unstored: Collection[int] = (),
 ) -> tuple[int, list[asyncio.Task[None]]]:
     """Make the store agree with one prompt's reactions as Discord shows them now (`read_keycaps`,
     `Storage.reconcile_prompt`); members who acted live since `listening_since` are left to the live
     events, and the changes of members whose live event on it waits for this read (`live(message
-    id)`, asked once the read is done) are not counted. A deleted prompt is forgotten (the votes cast
-    through it stay).
+    id)`, asked once the read is done) are not counted; members in `unstored` (a live event of theirs
+    could not be stored) are never left to the live events. A deleted prompt is forgotten (the votes
+    cast through it stay).
 
     Returns:
         (votes changed, the started removals of keycaps that no longer count, as the live listener
@@ -82,7 +84,9 @@ async def reread_prompt(
         return 0, []
     held = keycaps_by_member(await read_keycaps(message), bot.user.id if bot.user else None)
     waiting = live(prompt.message_id)
-    result = await storage.reconcile_prompt(prompt, held, listening_since=listening_since, uncounted=waiting)
+    result = await storage.reconcile_prompt(
+        prompt, held, listening_since=listening_since, uncounted=waiting, unsettled=unstored
+    )
     if result.total:
         bot.dispatch("rating_vote", prompt.guild_id, prompt.message_id)  # the live tally (cogs.live_tally)
     removals = [

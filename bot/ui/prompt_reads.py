@@ -41,6 +41,7 @@ class PromptReads:
         self.listening_since = discord.utils.utcnow()
         self.catch_up: CatchUp[RatingPrompt, tuple[int, list[asyncio.Task[None]]]] = CatchUp(self._reread)
         self._failed = False  # a re-read hit a database failure
+        self._unstored: dict[int, set[int]] = {}  # message id → members whose live event was not stored
         self._recovery: asyncio.Task[None] | None = None
 
     def open_gap(self, *, now: bool = True) -> None:
@@ -59,12 +60,15 @@ class PromptReads:
             self._recovery.cancel()
         await self.catch_up.release()
 
-    def storage_failed(self, what: str, error: BaseException) -> None:
+    def storage_failed(self, what: str, error: BaseException, message_id: int = 0, user_id: int = 0) -> None:
         """A live event's store call failed because the database did: say so in one line and catch up
-        once the database works again (see the module docstring)."""
+        once the database works again (see the module docstring). The member (`user_id`, on
+        `message_id`) is re-read as one who did not act live: their last stored action is older."""
         log.warning(
             "%s not stored: the database failed (%s: %s); will re-read the prompts", what, type(error).__name__, error
         )
+        if message_id:
+            self._unstored.setdefault(message_id, set()).add(user_id)
         if self._recovery is None or self._recovery.done():
             self.open_gap()
             self._recovery = asyncio.create_task(self._recover(), name="ramen-recover")
@@ -116,5 +120,11 @@ class PromptReads:
 
     async def reconcile_prompt(self, prompt: RatingPrompt) -> tuple[int, list[asyncio.Task[None]]]:
         """`bot.ui.keycaps.reread_prompt` with this cut-off: (votes changed, tidy tasks started)."""
-        since, waiting = self.listening_since, self.catch_up.waiting
-        return await reread_prompt(self.bot, self.storage, self.tidy, prompt, since, live=waiting)
+        since, waiting, mid = self.listening_since, self.catch_up.waiting, prompt.message_id
+        unstored = frozenset(self._unstored.get(mid, ()))
+        result = await reread_prompt(self.bot, self.storage, self.tidy, prompt, since, live=waiting, unstored=unstored)
+        if mid in self._unstored:  # caught up: those members' actions are in the store now
+            self._unstored[mid] -= unstored
+            if not self._unstored[mid]:
+                del self._unstored[mid]
+        return result
