@@ -14,5 +14,5 @@ async def test_storage_bench_runs_small_on_both_backends(postgres_server_url: st
     assert sorted(results) == ["postgres", "sqlite"]
     for backend, result in results.items():
         lines = report(backend, result, args.votes)
-        assert len(lines) == 7
+        assert len(lines) == 8
         assert all(("met" in line or "missed" in line or "baseline" in line) for line in lines if "seeded" not in line)
