@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.evalkit import adapter, golden, simulate  # noqa: E402
+from bench.evalkit import adapter, golden, server_best, simulate  # noqa: E402
 from bench.evalkit.adapter import Drama, Ranker  # noqa: E402
 from bench.evalkit.before import before_ranker, before_verdict  # noqa: E402
 
@@ -116,6 +116,7 @@ class EvalResults:
     verdicts: list[VerdictFigures]
     taste: TasteRun
     notes: list[str] = field(default_factory=list)
+    best: list[server_best.BestFigures] = field(default_factory=list)  # no options, server votes
 
     def ranker(self, catalog: str, name: str) -> RankerFigures:
         cat = next(c for c in self.catalogs if c.catalog == catalog)
@@ -334,6 +335,8 @@ def evaluate(
     ]
     bundled_cases = [c for c in cases if c.title in bundled_titles]
     verdict_rows = score_verdicts("bundled", bundled, bundled_cases, all_verdicts)
+    best_cases = server_best.load_cases()
+    best_rows = server_best.score("bundled", bundled, [c for c in best_cases if c.catalog == "bundled"])
     full = None
     if csv_path is not None and csv_path.is_file():
         full = adapter.load_catalog(csv_path)
@@ -341,6 +344,7 @@ def evaluate(
             score_rankers("bundled+CSV", full, [s for s in seeds if s.judged_on("csv")], all_rankers, coverage_seeds)
         )
         verdict_rows += score_verdicts("bundled+CSV", full, cases, all_verdicts)
+        best_rows += server_best.score("bundled+CSV", full, [c for c in best_cases if c.catalog == "csv"])
     else:
         notes.append(
             f"bundled+CSV parts skipped: no CSV at {csv_path} (hit@5/absurd@5 on CSV seeds, "
@@ -372,7 +376,7 @@ def evaluate(
         oracle,
         simulate.random_expectation(server, TOP_LIST),
     )
-    return EvalResults(catalogs, verdict_rows, taste, notes)
+    return EvalResults(catalogs, verdict_rows, taste, notes, best_rows)
 
 
 # --------------------------------------------------------------------------- report
@@ -457,6 +461,10 @@ def report(results: EvalResults, *, subject: str = "engine", details: bool = Tru
                 out.append(f"    missed seeds: {', '.join(me.misses) or 'none'}")
                 out.append(f"    absurd in top 5: {'; '.join(me.absurd_hits) or 'none'}")
     out += _verdict_report(results, subject, details)
+    for catalog in dict.fromkeys(b.catalog for b in results.best):
+        rows = [b for b in results.best if b.catalog == catalog]
+        out.append(f"\n/recommend, no options, server votes · {catalog} ({rows[0].cases} cases, server_best.toml)")
+        out += [f"  {b.name:<11} hit@5 {_pct(b.hit_at_5)}  missed: {', '.join(b.misses) or 'none'}" for b in rows]
     t = results.taste
     out.append(
         f"\nTaste signal, leave-one-out hit-rate@10 · SIMULATED server (invented members and votes, "

@@ -105,3 +105,15 @@ def engine_taste_signal(dramas: Sequence[Drama], votes: Mapping[str, Mapping[str
 def _mean(votes: Mapping[str, Mapping[str, int]], drama_id: str) -> float:
     scores = [v[drama_id] for v in votes.values() if drama_id in v]
     return sum(scores) / len(scores)
+
+
+def engine_best(dramas: Sequence[Drama]):
+    """What /recommend shows a member with no votes and no options but `platform` on a server whose
+    members voted (`Recommender.recommend_for`, the "best" list). Returns (server scores, platform, k) → ids."""
+    recommender = Recommender(dramas)
+
+    def rank(server_scores: Mapping[str, tuple[float, int]], platform: str | None, k: int) -> list[str]:
+        picks = recommender.recommend_for(None, Filters(platform=platform), server_scores=server_scores, limit=k)
+        return [r.drama.id for r in picks.results]
+
+    return rank

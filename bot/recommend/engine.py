@@ -20,17 +20,14 @@ shows they rated above their own mean, weighted by how far above (`taste_weights
     score = TASTE_WEIGHT · sim'(profile) + (1 − TASTE_WEIGHT) · base quality   (no floor: not "like X")
 Here the guild's votes count through the item-to-item blend (what members who loved the profile's
 shows also loved, each vote relative to its member's own mean), not through raw means: a guild's
-plain means sit on another scale than community scores (they pulled the leave-one-out hit-rate on
-the simulated server from 14% to 7.5%).
-Without liked shows or votes: every show passing the filters by quality ("best"). In every list the parts of
-one show are grouped, a later part right after an earlier one and never before it (an earlier part
-the member has not rated is pulled in before it).
-
+plain means sit on another scale than community scores (they pulled the simulated server's hit-rate 14% → 7.5%).
+Without liked shows or votes ("best"; also "also try"): the shows this server liked (chart score above
+6.0, `best_key`) by chart score, then the rest by quality. Parts of one show are grouped, a later part
+never before an earlier one (an earlier part the member has not rated is pulled in before it).
 quality (0..1): the reviewer's bowls (weight REVIEWER_WEIGHT) and the community score (weight
-COMMUNITY_WEIGHT) over those present, /10; QUALITY_PRIOR (6.0/10) with neither. This guild's votes
-(plain mean, n) damp it: (C · base + n · mean/10) / (C + n), C = PRIOR_WEIGHT (5 votes, as in /ratings),
-so the server's votes come first where there are some, then the community score. Ties: scored shows
-before unscored ones, then newer first, then title; never alphabetical alone.
+COMMUNITY_WEIGHT) over those present, /10; QUALITY_PRIOR (6.0/10) with neither; this guild's votes
+(plain mean, n) damp it: (C · base + n · mean/10) / (C + n), C = PRIOR_WEIGHT (5 votes, as in /ratings).
+Ties: scored shows before unscored ones, then newer first, then title; never alphabetical alone.
 
 Filters (`bot.recommend.filters`) apply to every section. When nothing is left, `recommend_for`
 raises `NothingToRecommend` naming the filter that emptied the list; `bot.ui` words everything.
@@ -55,6 +52,7 @@ from bot.recommend.quality import (  # noqa: F401  (re-exported: the engine's pu
     STAND_IN_COUNT,
     STAND_IN_MIN_SCORE,
     base_quality,
+    best_key,
     quality,
     stand_in_likes,
     taste_weights,
@@ -244,10 +242,11 @@ class Recommender:
             passing = self.filter_pool(filters, np.flatnonzero(allowed).tolist())
             allowed[:] = False
             allowed[list(passing)] = True
-        quality_of = self._quality(server_scores or {})
+        qualities, best = self._quality(server_scores or {})
         limit = n if limit is None else max(0, limit)
         if not like_ix:
-            order = self._best(np.flatnonzero(allowed), quality_of, limit)
+            pool = np.flatnonzero(allowed)  # "best": by `best_key`, then quality
+            order = self._top(pool, best[pool], qualities[pool], limit)
             return self._results(self._grouped(order, allowed, limit), {}, "best", likes, filters, server_scores)
         sim = self._sim.scores(like_ix)
         co = self._blend(sim, co_liked or {})
@@ -257,15 +256,16 @@ class Recommender:
             kinds[j] = "sequel"
             allowed[j] = False
         close = np.flatnonzero(allowed & (sim >= SIMILARITY_FLOOR))
-        score = SIMILARITY_WEIGHT * sim[close] + (1 - SIMILARITY_WEIGHT) * quality_of(close)
-        order = self._top(close, score, quality_of(close), limit)
+        score = SIMILARITY_WEIGHT * sim[close] + (1 - SIMILARITY_WEIGHT) * qualities[close]
+        order = self._top(close, score, qualities[close], limit)
         ordered = list(dict.fromkeys(sequels)) + self._grouped(order, allowed, limit)
         kinds |= {i: "like" for i in ordered if i not in kinds}
         ordered = ordered[:limit]
         room = min(ALSO_TRY, limit - len(ordered))
         if room > 0:
             allowed[ordered] = False
-            also = self._best(np.flatnonzero(allowed & self._scored), quality_of, room)
+            pool = np.flatnonzero(allowed & self._scored)
+            also = self._top(pool, best[pool], qualities[pool], room)
             also = self._grouped(also, allowed, room)
             kinds |= {i: "also" for i in also}
             ordered += also
@@ -282,20 +282,16 @@ class Recommender:
                     used[i] = co_raters
         return used
 
-    def _quality(self, server_scores: ServerScores):
-        """index array → quality array, with this guild's votes damping the catalog's scores."""
+    def _quality(self, server_scores: ServerScores) -> tuple[np.ndarray, np.ndarray]:
+        """(quality per drama index, the "best" order's key per index), this guild's votes applied."""
         patched = {self._index_of[k]: v for k, v in server_scores.items() if v[1] > 0 and k in self._index_of}
         if not patched:
-            return lambda ids: self._static[ids]
-        values = self._static.copy()
+            return self._static, self._static
+        values, best = self._static.copy(), self._static.copy()
         for i, server in patched.items():
             values[i] = quality(self._dramas[i], server, base=float(self._static[i]))
-        return lambda ids: values[ids]
-
-    def _best(self, ids: np.ndarray, quality_of, limit: int) -> list[int]:
-        """`ids` by quality (then scored first, newer first, title), the first `limit`."""
-        q = quality_of(ids)
-        return self._top(ids, q, q, limit)
+            best[i] = best_key(float(values[i]), server)
+        return values, best
 
     def _top(self, ids: np.ndarray, score: np.ndarray, q: np.ndarray, limit: int) -> list[int]:
         """The `limit` best of `ids` by score, then quality, scored before unscored, newer, title."""
@@ -328,7 +324,7 @@ class Recommender:
         """Recommendation objects for drama indexes `ordered` (`weight`: the similarity share of the score)."""
         weight = SIMILARITY_WEIGHT if weight is None else weight
         servers = server_scores or {}
-        quality_of = self._quality(servers)
+        qualities, _ = self._quality(servers)
         liked_genres = {fold(g) for d in likes for g in d.genres}
         like_series = {self._series_key[self._index_of[d.id]]: d for d in likes}
         out = []
@@ -336,7 +332,7 @@ class Recommender:
             drama = self._dramas[i]
             kind = kinds.get(i, default)
             similarity = float(sim[i]) if sim is not None else 0.0
-            q = float(quality_of(np.array([i]))[0])
+            q = float(qualities[i])
             server = servers.get(drama.id)
             out.append(
                 Recommendation(
@@ -382,11 +378,11 @@ class Recommender:
         allowed = np.ones(n, dtype=bool)
         left_out = [*(d for d, _ in rated), *exclude]
         allowed[[self._index_of[d] for d in left_out if d in self._index_of]] = False
-        quality_of = self._quality({})  # the guild's votes count through `co_liked` here (see the docstring)
+        qualities = self._static  # the guild's votes count through `co_liked` here (see the docstring)
         ids = np.flatnonzero(allowed)
         limit = n if limit is None else max(0, limit)
-        score = TASTE_WEIGHT * sim[ids] + (1 - TASTE_WEIGHT) * quality_of(ids)
-        order = self._grouped(self._top(ids, score, quality_of(ids), limit), allowed, limit)
+        score = TASTE_WEIGHT * sim[ids] + (1 - TASTE_WEIGHT) * qualities[ids]
+        order = self._grouped(self._top(ids, score, qualities[ids], limit), allowed, limit)
         likes = [self._dramas[i] for i in profile]
         results = self._results(order, {}, "taste", likes, Filters(), server_scores, sim, co, TASTE_WEIGHT)
         return results, likes[:STAND_IN_COUNT]

@@ -121,6 +121,20 @@ def passes(facets: Facets, filters: Filters, name: str) -> bool:
     return value is None or RULES[name](facets, _folded(name, value))
 
 
+def asked_first(services: Iterable[str], filters: Filters) -> tuple[str, ...]:
+    """A drama's streaming services (`where_to_watch`) with those the `platform` filter matches (the
+    same rule as `RULES["platform"]`) first, the order otherwise kept; unchanged without a platform.
+
+    >>> asked_first(("Prime Video", "Apple TV", "Viki", "Netflix"), Filters(platform="netflix"))
+    ('Netflix', 'Prime Video', 'Apple TV', 'Viki')
+    """
+    services = tuple(services)
+    if filters.platform is None:
+        return services
+    needle = _folded("platform", filters.platform)
+    return tuple(sorted(services, key=lambda service: needle not in service.casefold()))
+
+
 def first_emptying_filter(dramas: Iterable[Drama] | Iterable[Facets], filters: Filters) -> str | None:
     """Apply the set filters one at a time, in `FILTER_ORDER`, to `dramas` (or their facets).
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.catalog.model import Drama
-from bot.ratings.scores import MAX_SCORE, PRIOR_MEAN, PRIOR_WEIGHT
+from bot.ratings.scores import MAX_SCORE, PRIOR_MEAN, PRIOR_WEIGHT, bayesian_mean
 
 REVIEWER_WEIGHT = 0.6
 """Weight of the reviewer's score in a drama's base quality (the community score has the rest)."""
@@ -47,6 +47,28 @@ def quality(drama: Drama, server: tuple[float, int] | None = None, *, base: floa
         return base
     mean, votes = server
     return min(1.0, max(0.0, (PRIOR_WEIGHT * base + votes * mean / MAX_SCORE) / (PRIOR_WEIGHT + votes)))
+
+
+def best_key(quality_value: float, server: tuple[float, int] | None) -> float:
+    """The key of the "best" order (no liked show; "also try"), higher first: this server's votes, then
+    the catalog.
+
+    A show this guild rated whose chart score (`bayesian_mean`, the damped mean `/ratings` orders by:
+    pulled towards PRIOR_MEAN 6.0 as if PRIOR_WEIGHT more votes of 6) is above PRIOR_MEAN, i.e. that
+    the server liked, gets 1 + chart / 10 (> 1, above every catalog-only show), so the server's
+    favourites come first, in chart order. Every other show keeps `quality_value` (0..1: the catalog's
+    scores, already damped by any votes here). Run On at 8.5 from 2 votes: chart (5·6 + 17) / 7 = 6.71
+    → 1.671; a lone 3: chart 5.5, not above 6.0 → its quality.
+
+    Args:
+        quality_value: `quality(drama, server)`, 0..1.
+        server: (plain mean in bowls, votes) in this guild, or None.
+    """
+    if server is None or server[1] <= 0:
+        return quality_value
+    mean, votes = server
+    chart = bayesian_mean(mean * votes, votes)
+    return 1.0 + chart / MAX_SCORE if chart > PRIOR_MEAN else quality_value
 
 
 def stand_in_likes(

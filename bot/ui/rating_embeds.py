@@ -14,6 +14,7 @@ from bot.catalog.model import Drama
 from bot.catalog.vocabulary import where_to_watch
 from bot.ratings.scores import BOWL, one_decimal
 from bot.recommend.engine import Recommendation
+from bot.recommend.filters import asked_first
 from bot.ui.embeds import EmbedDraft, ScoreSummary, bowls, drama_title, listing, reviewer_line
 from bot.ui.markup import Markup, concat, md, plain
 from bot.ui.messages import reason_line, votes_word
@@ -174,7 +175,8 @@ def recommendation_lines(result: Recommendation) -> list[Markup]:
     facts: list[Markup] = []
     if drama.episodes:
         facts.append(md(f"{drama.episodes} episode{'s' if drama.episodes != 1 else ''}"))
-    where = where_to_watch(drama) or drama.network  # where to stream it; else who aired it
+    # Where to stream it, the platform asked for first (it must not be cut off); else who aired it.
+    where = asked_first(where_to_watch(drama), result.filters) or drama.network
     if where:
         facts.append(listing(where[:3], 200))
     if facts:
