@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class TasteCog(commands.Cog):
-    """Member affinity from the server's votes (`bot.recommend.taste`)."""
+    """Member affinity from the server's votes, by the rules of bot.recommend.taste."""
 
     def __init__(self, catalog: Catalog, storage: Storage | None, book: TasteBook | None = None) -> None:
         self.catalog = catalog

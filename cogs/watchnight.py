@@ -38,7 +38,7 @@ Hours = app_commands.Range[int, DURATION_MIN_HOURS, DURATION_MAX_HOURS]
 
 @app_commands.guild_only()
 class WatchNightCog(commands.GroupCog, group_name="watchnight", group_description="Decide together what to watch."):
-    """Watch night (a native poll of up to ten titles) and the watch party (a scheduled event)."""
+    """Watch night and the watch party: a native poll (2-5 titles named, or up next's top ten) and an event."""
 
     def __init__(self, bot: Any, storage: Storage, catalog: Catalog) -> None:
         self.bot = bot
@@ -48,7 +48,7 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         super().__init__()
 
     @app_commands.command(
-        name="start", description="Post a poll of up to ten titles: up next's top, or the ones named."
+        name="start", description="Post a poll of the 2-5 titles you name, or of up next's top ten."
     )
     @app_commands.describe(
         title1="A title (leave all empty for the top of up next)",
