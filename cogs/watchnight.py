@@ -47,9 +47,7 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         self.announcer = PollAnnouncer(bot, storage, catalog)  # shared with cogs.watch_results
         super().__init__()
 
-    @app_commands.command(
-        name="start", description="Post a poll of the 2-5 titles you name, or of up next's top ten."
-    )
+    @app_commands.command(name="start", description="Post a poll of the 2-5 titles you name, or of up next's top ten.")
     @app_commands.describe(
         title1="A title (leave all empty for the top of up next)",
         hours=f"How long voting lasts, {DURATION_MIN_HOURS}-{DURATION_MAX_HOURS} hours (default 24)",
