@@ -16,9 +16,8 @@ from bot.catalog import verdict
 from bot.catalog.index import Catalog
 from bot.recommend.taste import TasteBook
 from bot.ui import embeds, messages
-from bot.ui.embeds import SECTION_LABEL, Section
+from bot.ui.embeds import Section
 from bot.ui.errors import UserFacingError
-from bot.ui.markup import plain
 from bot.ui.options import SECTION_CHOICES, LookingFor, Title, character_choices, typed_title
 from bot.ui.replies import in_time, respond, server_of
 from bot.ui.views import CastView
@@ -95,9 +94,7 @@ class DramasCog(commands.Cog):
             choices = ", ".join(s.value for s in Section)
             raise UserFacingError(f"Unknown section; choose one of: {choices}.") from None
         if not embeds.has_section(title, part):
-            raise UserFacingError(
-                f"The catalog has nothing under “{SECTION_LABEL[part]}” for {plain(title.title, 200)} yet."
-            )
+            raise UserFacingError(embeds.missing_section(title, part))
         await respond(interaction, embed=embeds.spoilers_embed(title, part), ephemeral=not share)
 
     @characters.autocomplete("name")

@@ -216,9 +216,12 @@ def drama_embed(drama: Drama, server_score: ScoreSummary | None = None) -> disco
     if safe_likes:
         draft.add_field("The reviewer liked", [concat(md("• "), plain(i.head, 200)) for i in safe_likes])
     hidden = drama.spoiler_tags or any(f.is_spoiler for f in drama.premise)
+    sections = ", ".join(s.value for s in sections_of(drama))  # which /spoilers sections exist, not what is in them
     draft.footer = (
-        "Spoilers stay behind black bars" if hidden else "No spoilers here"
-    ) + " · /characters · /shouldiwatch · /spoilers"
+        ("Spoilers stay behind black bars" if hidden else "No spoilers here")
+        + " · /characters · /shouldiwatch"
+        + (f" · /spoilers: {sections}" if sections else "")
+    )
     return draft.build()
 
 
@@ -378,7 +381,9 @@ def spoilers_embed(drama: Drama, section: Section) -> discord.Embed:
     Heads of liked/disliked items are part of the fact, so they go inside the tags too; field
     names only carry character names or neutral labels.
     """
-    draft = EmbedDraft(f"{drama.title}: {SECTION_LABEL[section]} (spoilers)", colour=SPOILER_COLOUR)
+    label = SECTION_LABEL[section]  # "(spoilers)" unless the label says so already ("Character spoilers")
+    heading = f"{drama.title}: {label}" if "spoiler" in label.casefold() else f"{drama.title}: {label} (spoilers)"
+    draft = EmbedDraft(heading, colour=SPOILER_COLOUR)
     if section is Section.ENDING:
         draft.describe(*(concat(md("• "), fact_markup(f, 1000, force_spoiler=True)) for f in drama.ending))
     elif section in (Section.DISLIKES, Section.LIKES):
@@ -397,6 +402,19 @@ def spoilers_embed(drama: Drama, section: Section) -> discord.Embed:
         draft.describe(md("The catalog has nothing in this section for this show yet."))
     draft.footer = "Spoilers: tap a black bar to reveal it"
     return draft.build()
+
+
+def sections_of(drama: Drama) -> list[Section]:
+    """The `/spoilers` sections `drama` has something in, in `Section` order (names only: no spoiler)."""
+    return [section for section in Section if has_section(drama, section)]
+
+
+def missing_section(drama: Drama, section: Section) -> str:
+    """The answer to `/spoilers` for a section `drama` lacks, naming the sections it does have, e.g.
+    "The catalog has nothing under “The ending” for Run On yet. Try: likes, characters." """
+    have = ", ".join(s.value for s in sections_of(drama))
+    tail = f" Try: {have}." if have else " It has no spoiler sections at all yet."
+    return f"The catalog has nothing under “{SECTION_LABEL[section]}” for {plain(drama.title, 200)} yet.{tail}"
 
 
 def has_section(drama: Drama, section: Section) -> bool:
