@@ -41,7 +41,7 @@ class UpNextCog(commands.Cog):
     async def add(self, interaction: discord.Interaction, title: Title) -> None:
         add = self.storage.upnext_add(guild_id_of(interaction), title.id, interaction.user.id, plain(title.title))
         entry, outcome = await in_time(interaction, add)
-        await respond(interaction, content=ui.upnext_added(title, entry, outcome))
+        await respond(interaction, content=ui.upnext_added(title, entry, outcome, interaction.user.id))
 
     @upnext.command(name="remove", description="Take a drama out of up next (or withdraw your backing).")
     @app_commands.describe(title="The drama's title")
@@ -56,7 +56,9 @@ class UpNextCog(commands.Cog):
             title=plain(title.title),
         )
         outcome = await in_time(interaction, remove)
-        await respond(interaction, content=ui.upnext_removed(title, outcome is RemoveOutcome.REMOVED))
+        await respond(
+            interaction, content=ui.upnext_removed(title, outcome is RemoveOutcome.REMOVED, interaction.user.id)
+        )
 
     @upnext.command(name="show", description="The server's up-next queue, most backed first.")
     async def show(self, interaction: discord.Interaction) -> None:

@@ -93,8 +93,10 @@ def privacy(now: Privacy) -> str:
 def watchlist_embed(owner: str, listed: Watchlist, title_of: TitleOf, *, own: bool) -> discord.Embed:
     """A member's watchlist: one field per status (empty ones left out), within Discord's limits."""
     draft = EmbedDraft(f"{owner}'s watchlist" if not own else "Your watchlist")
-    if not listed.entries:
+    if not listed.entries and own:
         draft.describe(md("Nothing here yet: `/watchlist add title:…` to start one."))
+    elif not listed.entries:  # someone else's list: no advice meant for its owner
+        draft.describe(concat(plain(owner, 100), md(" has nothing on their watchlist here yet."), sep=""))
     for status in Status:
         lines = [
             concat(md("• "), plain(title_of(e.drama_id), 150), md(_episode_note(e.entry)), sep="")
@@ -134,19 +136,20 @@ def with_watchers(embed: discord.Embed, watchers: Watchers | None) -> discord.Em
 # ------------------------------------------------------------------ up next
 
 
-def upnext_added(drama: Drama, entry: QueueEntry, outcome: BackOutcome) -> str:
-    """The answer to /upnext add."""
+def upnext_added(drama: Drama, entry: QueueEntry, outcome: BackOutcome, member_id: int) -> str:
+    """The answer to /upnext add, a public message: the member named by mention (sent with
+    AllowedMentions.none(), so it pings nobody)."""
     backers = "1 backer" if entry.backer_count == 1 else f"{entry.backer_count} backers"
     if outcome is BackOutcome.ADDED:
-        return f"📺 {name(drama)} is in up next, backed by you. `/upnext show` for the queue."
-    return f"👍 You back {name(drama)} in up next: {backers} now."
+        return f"📺 {name(drama)} is in up next, backed by <@{member_id}>. `/upnext show` for the queue."
+    return f"👍 <@{member_id}> backs {name(drama)} in up next: {backers} now."
 
 
-def upnext_removed(drama: Drama, entry_removed: bool) -> str:
-    """The answer to /upnext remove: the entry went, or only the member's backing."""
+def upnext_removed(drama: Drama, entry_removed: bool, member_id: int) -> str:
+    """The answer to /upnext remove (public): the entry went, or only the member's backing."""
     if entry_removed:
         return f"Took {name(drama)} out of up next."
-    return f"You no longer back {name(drama)} in up next (others still do, so it stays)."
+    return f"<@{member_id}> no longer backs {name(drama)} in up next (others still do, so it stays)."
 
 
 def upnext_embed(queue: Queue, title_of: TitleOf) -> discord.Embed:

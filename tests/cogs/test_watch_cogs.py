@@ -152,7 +152,7 @@ async def test_upnext_add_back_show_and_remove(upnext, storage):
     await invoke(upnext.add, member(BOB, "bob"), title="Goblin")
     backing = member(CAROL, "carol")
     await invoke(upnext.add, backing, title="Goblin")
-    assert backing.sent[0].content == "👍 You back **Goblin** in up next: 2 backers now."
+    assert backing.sent[0].content == f"👍 <@{CAROL}> backs **Goblin** in up next: 2 backers now."
     with pytest.raises(QueueError):
         await invoke(upnext.add, member(CAROL, "carol"), title="Goblin")
     shown = member(CAROL, "carol")

@@ -8,6 +8,7 @@ Server), and "Elsewhere", a server without the bot where only a user install rea
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -111,7 +112,7 @@ async def test_upnext_add_back_show_remove_and_the_remover_role(fake_discord, bo
     assert "is in up next" in added["content"]
     await fake_discord.slash("upnext add", {"title": "Run On"}, user="alice")
     backed = answered(await fake_discord.slash("upnext add", {"title": "Goblin"}, user="bob"), ephemeral=False)
-    assert backed["content"] == "👍 You back **Goblin** in up next: 2 backers now."
+    assert re.fullmatch(r"👍 <@\d+> backs \*\*Goblin\*\* in up next: 2 backers now\.", backed["content"])
     twice = answered(await fake_discord.slash("upnext add", {"title": "Goblin"}, user="bob"), ephemeral=True)
     assert "already back" in twice["content"]
     queue = answered(await fake_discord.slash("upnext show", {}, user="bob"), ephemeral=False)
