@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
 from bot.ratings.scores import PROMPT_OPEN_DAYS, RATING_EMOJI
-from bot.ui.live_tally import TallyUpdater
+from bot.ui.live_tally import STATES_KEPT, TallyUpdater
 from bot.ui.rating_embeds import rating_prompt_embed
 from bot.ui.replies import NO_PINGS
 from bot.watch.tally import DEFAULT_MIN_INTERVAL
@@ -35,6 +36,7 @@ class LiveTallyCog(commands.Cog):
         self.storage = storage
         self.catalog = catalog
         self.updater = TallyUpdater(self.show, interval)
+        self.shown: OrderedDict[int, dict] = OrderedDict()  # prompt → the embed its last edit sent
 
     async def cog_unload(self) -> None:
         await self.updater.close()
@@ -64,7 +66,13 @@ class LiveTallyCog(commands.Cog):
         channel = self.bot.get_partial_messageable(prompt.channel_id, guild_id=prompt.guild_id)
         try:
             embed = rating_prompt_embed(drama, RATING_EMOJI, score)
+            if self.shown.get(message_id) == (sent := embed.to_dict()):
+                return  # what the last edit showed (e.g. a superseded reaction's removal): no second edit
             await channel.get_partial_message(message_id).edit(embed=embed, allowed_mentions=NO_PINGS)
+            self.shown[message_id] = sent
+            self.shown.move_to_end(message_id)
+            if len(self.shown) > STATES_KEPT:
+                self.shown.popitem(last=False)
         except (discord.NotFound, discord.Forbidden) as exc:
             log.info("live tally: prompt %s cannot be edited (%s)", message_id, exc)
 

@@ -94,3 +94,24 @@ async def test_a_rate_command_vote_edits_the_guilds_open_prompts_of_that_drama(s
     # (9 + 6) / 2 = 7.5 from 2 votes; one vote each at 6 and 9 → ·····█··█·
     assert [tally(e) for e in bot.prompt.edits] == ["**7.5/10** from 2 votes · `·····█··█·` 1→10 bowls"]
     assert live.updater.edits == 1  # PROMPT only (TallyBot's channel also asserts the message id)
+
+
+async def test_a_superseded_reactions_removal_edits_nothing(storage, catalog):
+    bot = TallyBot()
+    prompts = RatingPromptsCog(bot, storage)  # type: ignore[arg-type]
+    live = LiveTallyCog(bot, storage, catalog, interval=0.01)
+    await storage.add_prompt(PROMPT, GUILD, CHANNEL, "run-on")
+    await prompts.on_raw_reaction_add(payload(PROMPT, "8️⃣", 1))
+    await prompts.on_raw_reaction_add(payload(PROMPT, "9️⃣", 1))  # replaces the 8
+    await live.on_rating_vote(GUILD, PROMPT)
+    await live.updater.drain()
+    assert len(bot.prompt.edits) == 1 and tally(bot.prompt.edits[0]).startswith("**9.0/10** from 1 vote")
+    await prompts.on_raw_reaction_remove(payload(PROMPT, "8️⃣", 1, add=False))  # the old one: changes nothing
+    for _, guild_id, message_id in [e for e in bot.dispatched if e[0] == "rating_vote"][2:] or [("", GUILD, PROMPT)]:
+        await live.on_rating_vote(guild_id, message_id)
+    await live.updater.drain()
+    assert len(bot.prompt.edits) == 1  # the same tally again is not sent twice
+    await prompts.on_raw_reaction_add(payload(PROMPT, "5️⃣", 2))
+    await live.on_rating_vote(GUILD, PROMPT)
+    await live.updater.drain()
+    assert len(bot.prompt.edits) == 2 and tally(bot.prompt.edits[1]).startswith("**7.0/10** from 2 votes")
