@@ -28,6 +28,7 @@ from bot.watch.party import PartyLength
 from bot.watch.watchnight import (
     OutcomeKind,
     PollOutcome,
+    blocks_new_poll,
     choose_candidates,
     poll_answers,
     poll_question,
@@ -36,6 +37,7 @@ from bot.watch.watchnight import (
 
 if TYPE_CHECKING:
     from bot.catalog.index import Catalog
+    from bot.store import Storage
 
 NOT_STARTED_HERE = "No watch-night poll is running in this server: `/watchnight start` posts one."
 NOT_YOURS = (
@@ -115,6 +117,21 @@ def poll_request(
         years = [str(drama.year) if drama and drama.year else None for drama in dramas]
         answers = poll_answers(titles, years)
         return PollRequest(poll_question(question), answers, drama_ids, validate_duration_hours(hours), not ids)
+
+
+async def one_poll_at_a_time(storage: Storage, guild_id: int) -> None:
+    """Refuse a second watch-night poll in a guild while its last one runs (`blocks_new_poll`).
+
+    Raises UserFacingError (answered ephemerally) that links the running poll's message.
+    """
+    poll = await storage.latest_open_watch_poll(guild_id)
+    if poll is not None and blocks_new_poll(poll.expires_at, discord.utils.utcnow()):
+        link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
+        closes = f"<t:{int(poll.expires_at.timestamp())}:R>"
+        raise UserFacingError(
+            f"This server's watch-night poll is still running ({link}, voting ends {closes}): one at a time. "
+            "Vote in it, or end it with `/watchnight end`."
+        )
 
 
 async def post_poll(interaction: discord.Interaction, request: PollRequest) -> tuple[int, dt.datetime]:

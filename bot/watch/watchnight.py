@@ -7,6 +7,7 @@ A watch night needs at least 2 candidates to be a choice. Lengths are UTF-16 uni
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import Counter
 from collections.abc import Hashable, Sequence
@@ -109,6 +110,14 @@ def validate_duration_hours(hours: int) -> int:
             f"A poll lasts {DURATION_MIN_HOURS} to {DURATION_MAX_HOURS} hours (32 days); {hours} is outside that."
         )
     return hours
+
+
+def blocks_new_poll(expires_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a guild's watch-night poll whose result is not announced yet keeps a new one from
+    starting there: one poll per guild at a time, while its voting time has not run out (`expires_at`
+    after `now`, both aware UTC). A poll past its time is being announced (or will be at start-up),
+    so it no longer blocks."""
+    return expires_at > now
 
 
 def may_end_poll(member_id: int, started_by: int, manages_guild: bool) -> bool:

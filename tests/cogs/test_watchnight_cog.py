@@ -133,3 +133,18 @@ async def test_start_without_titles_takes_the_top_of_up_next(cog, storage):
     assert [a.text for a in inter.sent[0].kwargs["poll"].answers] == ["Signal", "Run On"]
     assert "2 titles from the top of up next" in inter.sent[1].content
     assert (await storage.watch_poll(4242)).answers == ("signal", "run-on")
+
+
+async def test_a_second_poll_is_refused_with_a_link_while_the_first_runs(cog, storage):
+    await invoke(cog.start, interaction(), title1="Run On", title2="Signal", hours=6)
+    second = interaction(CAROL)
+    with pytest.raises(UserFacingError) as refused:
+        await invoke(cog.start, second, title1="Goblin", title2="Kingdom")
+    assert "still running (https://discord.com/channels/111/222/4242, voting ends <t:" in str(refused.value)
+    assert second.sent == [] and len(await storage.open_watch_polls()) == 1
+    # Once its result is announced, a new poll may start.
+    assert await storage.claim_watch_poll_result(4242, "winner", "run-on")
+    third = interaction(CAROL)
+    third.original_response.return_value = SimpleNamespace(id=4343)
+    await invoke(cog.start, third, title1="Goblin", title2="Kingdom")
+    assert (await storage.watch_poll(4343)).answers == ("goblin", "kingdom")

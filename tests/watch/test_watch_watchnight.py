@@ -169,3 +169,14 @@ def test_may_end_poll():
     assert may_end_poll(7, 7, False) is True
     assert may_end_poll(8, 7, True) is True
     assert may_end_poll(8, 7, False) is False
+
+
+def test_an_unannounced_poll_blocks_a_new_one_only_until_its_time_runs_out():
+    import datetime as dt
+
+    from bot.watch.watchnight import blocks_new_poll
+
+    now = dt.datetime(2031, 5, 9, 20, 30, tzinfo=dt.UTC)
+    assert blocks_new_poll(now + dt.timedelta(seconds=1), now)
+    assert not blocks_new_poll(now, now)  # voting closed at this instant: being announced
+    assert not blocks_new_poll(now - dt.timedelta(hours=1), now)
