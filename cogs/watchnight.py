@@ -73,7 +73,7 @@ class WatchNightCog(commands.GroupCog, group_name="watchnight", group_descriptio
         )
         request = texts.poll_request(named, queue, question, hours, self.catalog)
         async with self.announcer.posting:  # checked and posted under one lock: two starts cannot both pass
-            await texts.one_poll_at_a_time(self.storage, guild_id)
+            await texts.one_poll_at_a_time(interaction, self.storage, guild_id)
             message_id, expires = await texts.post_poll(interaction, request)
             await self.storage.add_watch_poll(
                 message_id,

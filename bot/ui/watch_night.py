@@ -23,6 +23,7 @@ from bot.ui.embeds import drama_title
 from bot.ui.errors import UserFacingError
 from bot.ui.markup import plain
 from bot.ui.messages import votes_word
+from bot.ui.replies import in_time
 from bot.watch.errors import WatchRuleError
 from bot.watch.party import PartyLength
 from bot.watch.watchnight import (
@@ -119,12 +120,13 @@ def poll_request(
         return PollRequest(poll_question(question), answers, drama_ids, validate_duration_hours(hours), not ids)
 
 
-async def one_poll_at_a_time(storage: Storage, guild_id: int) -> None:
-    """Refuse a second watch-night poll in a guild while its last one runs (`blocks_new_poll`).
+async def one_poll_at_a_time(interaction: discord.Interaction, storage: Storage, guild_id: int) -> None:
+    """Refuse a second watch-night poll in a guild while its last one runs (`blocks_new_poll`); the read
+    goes through `in_time`, so slow storage defers the interaction instead of missing Discord's 3 s.
 
     Raises UserFacingError (answered ephemerally) that links the running poll's message.
     """
-    poll = await storage.latest_open_watch_poll(guild_id)
+    poll = await in_time(interaction, storage.latest_open_watch_poll(guild_id))
     if poll is not None and blocks_new_poll(poll.expires_at, discord.utils.utcnow()):
         link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
         closes = f"<t:{int(poll.expires_at.timestamp())}:R>"
