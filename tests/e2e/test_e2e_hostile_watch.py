@@ -49,6 +49,14 @@ def private_text(rec) -> str:
     return message["content"]
 
 
+def announced(db, message_id: str) -> bool:
+    """Whether the poll is stored and its result recorded (False while it is not stored yet)."""
+    try:
+        return outcome(db, message_id) is not None
+    except ValueError:
+        return False
+
+
 def outcome(db, message_id: str) -> str | None:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         (row,) = conn.execute("SELECT outcome FROM watch_polls WHERE message_id = ?", (int(message_id),)).fetchall()
@@ -93,7 +101,7 @@ async def test_party_zone_typed_in_lower_case(fake_discord, bot):
 # ------------------------------------------------------------------------------ poll answers
 
 
-async def test_two_shows_with_one_name_are_told_apart_by_year(fake_discord, bot):
+async def test_two_shows_with_one_name_are_told_apart_by_year(fake_discord, bot, bot_db):
     if not SHARED_CSV.is_file():
         pytest.skip(f"the shared K-drama CSV is absent ({SHARED_CSV})")
     offered = await fake_discord.autocomplete("watchnight start", {"title1": "Hyena"}, focused="title1")
@@ -102,6 +110,8 @@ async def test_two_shows_with_one_name_are_told_apart_by_year(fake_discord, bot)
     answers = [a["poll_media"]["text"] for a in fake_discord.message(mid)["poll"]["answers"]]
     assert answers == ["Hyena (2020)", "Hyena (2006)"]
     await fake_discord.end_poll(mid)
+    # One poll per server at a time: the next test's poll may start once this one's result is in.
+    await fake_discord.wait_until(lambda: announced(bot_db, mid), 10, "the Hyena poll's result")
 
 
 # ------------------------------------------------------------------------------ /watchnight end faults
