@@ -40,7 +40,9 @@ def message_for(error: BaseException) -> str | None:
         return did_you_mean(error.query, error.suggestions)
     if isinstance(error, NothingToRecommend):
         return no_match_message(error.filters, error.emptied_by)
-    if isinstance(error, UserFacingError | WatchRuleError):  # both worded for the member
+    if isinstance(error, WatchRuleError):  # worded for the member, quoting what they typed
+        return discord.utils.escape_mentions(str(error))
+    if isinstance(error, UserFacingError):  # worded for the member
         return str(error)
     if isinstance(error, app_commands.NoPrivateMessage):
         return SERVERS_ONLY

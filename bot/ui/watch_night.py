@@ -84,7 +84,7 @@ def member_rules() -> Iterator[None]:
     try:
         yield
     except WatchRuleError as exc:
-        raise UserFacingError(str(exc)) from None
+        raise UserFacingError(discord.utils.escape_mentions(str(exc))) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,3 +46,21 @@ async def test_error_on_an_expired_interaction_without_a_channel_is_only_logged(
     await handle_app_command_error(inter, RuntimeError("boom"))
     assert inter.sent == []
     assert "has no channel" in caplog.text and APOLOGY not in caplog.text
+
+
+def test_a_watch_rule_quoting_what_the_member_typed_shows_no_mention():
+    from bot.ui.watch_night import member_rules
+    from bot.watch.errors import StatusError, WatchRuleError
+    from bot.watch.party import parse_time
+
+    typed = "bogus<@800000000000000123> @everyone"
+    shown = message_for(StatusError(f'"{typed}" is not a watchlist status.'))
+    assert shown == '"bogus<@\u200b800000000000000123> @\u200beveryone" is not a watchlist status.'
+    try:
+        with member_rules():
+            parse_time("8<@&800000000000000042>")
+    except UserFacingError as exc:
+        assert "<@&800000000000000042>" not in str(exc) and "<@\u200b&800000000000000042>" in str(exc)
+    else:
+        raise AssertionError("a bad time must be refused")
+    assert issubclass(StatusError, WatchRuleError)
