@@ -44,7 +44,7 @@ import numpy as np
 from bot.catalog.index import Catalog
 from bot.catalog.model import Drama
 from bot.catalog.vocabulary import unique_folded, where_to_watch
-from bot.recommend.filters import Facets, Filters, facets_of, first_emptying_filter
+from bot.recommend.filters import Facets, FilterIndex, Filters, facets_of, first_emptying_filter
 from bot.recommend.quality import (  # noqa: F401  (re-exported: the engine's public names)
     COMMUNITY_WEIGHT,
     QUALITY_PRIOR,
@@ -151,6 +151,7 @@ class Recommender:
             self._part.append(part)
             series.setdefault(key, []).append(i)
         self._series = {k: sorted(v, key=lambda i: (self._part[i], i)) for k, v in series.items() if len(v) > 1}
+        self._filter_index = FilterIndex(self._facets)
         self._tag_df: dict[str, int] = {}
         for facets in self._facets:
             for tag in facets.tags:
@@ -191,15 +192,9 @@ class Recommender:
 
     # ------------------------------------------------------------------ filters
 
-    def filter_pool(self, filters: Filters, pool: Iterable[int] | None = None) -> set[int]:
-        """Indexes of dramas (from `pool`, default all) passing every set filter."""
-        ids = set(range(len(self._dramas))) if pool is None else set(pool)
-        if not filters:
-            return ids
-        facets = self._facets
-        for rule, value in filters.checks():
-            ids = {i for i in ids if rule(facets[i], value)}
-        return ids
+    def filter_mask(self, filters: Filters) -> np.ndarray:
+        """Boolean array over the catalog: True where a drama passes every set filter (`FilterIndex.mask`)."""
+        return self._filter_index.mask(filters)
 
     def emptying_filter(self, filters: Filters, *, exclude: Iterable[str] = ()) -> str | None:
         """The first filter (in `FILTER_ORDER`) that leaves no drama outside `exclude` (ids), or None."""
@@ -237,11 +232,8 @@ class Recommender:
         allowed = np.ones(n, dtype=bool)
         banned = [self._index_of[i] for i in exclude if i in self._index_of] + like_ix
         allowed[banned] = False
-        checks = filters.checks()
-        if checks:
-            passing = self.filter_pool(filters, np.flatnonzero(allowed).tolist())
-            allowed[:] = False
-            allowed[list(passing)] = True
+        if filters:
+            allowed &= self.filter_mask(filters)
         qualities, best = self._quality(server_scores or {})
         limit = n if limit is None else max(0, limit)
         if not like_ix:

@@ -14,9 +14,11 @@ drama is checked with `Filters.matches`. Both go through `passes`, the only plac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from bot.catalog.model import Drama, normalize
 from bot.catalog.vocabulary import GENRE_SYNONYMS, genre_key, where_to_watch
@@ -97,6 +99,44 @@ RULES: dict[str, Rule] = {
     "network": lambda facets, key: key in facets.networks,
 }
 """The one rule per filter, on a drama's facets and the filter's folded value (see the module docstring)."""
+
+KEPT_FILTER_MASKS = 256
+"""Filter values whose passing arrays a `FilterIndex` keeps (oldest dropped first)."""
+
+RULE_FACET = {"genre": "genres", "tag": "tags", "max_episodes": "episodes", "platform": "where", "network": "networks"}
+"""The one facet field each rule reads: dramas equal in that field pass or fail a filter together."""
+
+
+class FilterIndex:
+    """A catalog's facets (`facets_of`, one per drama, catalog order) grouped per filter by the one
+    field its rule reads, so each rule in `RULES` runs once per distinct value, not once per drama."""
+
+    def __init__(self, facets: Sequence[Facets]) -> None:
+        self._n = len(facets)
+        self._groups: dict[str, list[tuple[Facets, np.ndarray]]] = {}
+        for name, attr in RULE_FACET.items():
+            groups: dict[object, list[int]] = {}
+            for i, one in enumerate(facets):
+                groups.setdefault(getattr(one, attr), []).append(i)
+            self._groups[name] = [(facets[ix[0]], np.array(ix, dtype=np.int64)) for ix in groups.values()]
+        self._kept: dict[tuple[str, Any], np.ndarray] = {}
+
+    def mask(self, filters: Filters) -> np.ndarray:
+        """Boolean array of shape (dramas,): True where the drama passes every set filter. Each filter
+        value's array is kept (up to `KEPT_FILTER_MASKS`) for later requests; callers must not change it."""
+        mask = np.ones(self._n, dtype=bool)
+        for name, (_, value) in zip(filters.active, filters.checks(), strict=True):
+            passing = self._kept.get((name, value))
+            if passing is None:
+                passing = np.zeros(self._n, dtype=bool)
+                for facets, ix in self._groups[name]:
+                    if RULES[name](facets, value):
+                        passing[ix] = True
+                if len(self._kept) >= KEPT_FILTER_MASKS:
+                    self._kept.pop(next(iter(self._kept)))
+                self._kept[(name, value)] = passing
+            mask &= passing
+        return mask
 
 
 def _folded(name: str, value: Any) -> Any:
