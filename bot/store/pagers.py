@@ -67,7 +67,12 @@ class PagerStore(Database):
         return bool(await self.transaction(body))
 
     async def pager(self, pager_id: int) -> StoredPager | None:
-        """The pager `pager_id`, or None when there is none or it is older than `PAGER_RETENTION`."""
+        """The pager `pager_id`, or None when there is none or it is older than `PAGER_RETENTION`.
+
+        An id outside a signed 64-bit column (a forged custom_id; snowflakes always fit) is none.
+        """
+        if not 0 <= pager_id < 2**63:
+            return None
         rows = await self.read(_READ, (pager_id, self._pager_cutoff()))
         if not rows:
             return None

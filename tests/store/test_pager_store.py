@@ -39,6 +39,13 @@ async def test_pager_is_kept_and_read_back(target: Path | str):
         assert dm is not None and (dm.guild_id, dm.owner_id, dm.results) == (None, 43, "[]")
 
 
+async def test_a_forged_pager_id_beyond_64_bits_is_no_pager(target: Path | str):
+    async with await Storage.open(target, clock=Clock(START)) as store:
+        for forged in (2**63, 18_446_744_073_709_551_616, int("9" * 80), -1):
+            assert await store.pager(forged) is None  # not an OverflowError from the driver
+        assert await store.pager(2**63 - 1) is None  # the largest that fits: read, and not there
+
+
 async def test_pager_survives_reopening(target: Path | str):
     async with await Storage.open(target, clock=Clock(START)) as store:
         await store.save_pager(PAGER, guild_id=111, owner_id=42, owner_name="alice", results=PAYLOAD)
