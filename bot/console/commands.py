@@ -133,6 +133,10 @@ def _a(noun: str) -> str:
 
 
 def unquote(value: str) -> str:
+    """A typed option value without its surrounding quotes. Raises ConsoleUsageError for a value that
+    opens a double quote and never closes it (`title:"Run On`)."""
+    if value.startswith('"') and (len(value) < 2 or not value.endswith('"')):
+        raise ConsoleUsageError(f"the quote in {value!r} is never closed: close it or leave the quotes out")
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         try:
             return shlex.split(value)[0]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,6 +50,10 @@ from bot.ui.help import servers_only
 
 SNOWFLAKE_MIN = 1 << 22  # smaller numbers are message numbers (#3), not Discord message ids
 log = logging.getLogger(__name__)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters other than tab and newline."""
 
 
 class ConsoleBot(RamenBot):
@@ -105,7 +110,9 @@ class ConsoleSession:
     # ------------------------------------------------------------------ output
 
     def write(self, text: str = "") -> None:
-        print(text, file=self.out)
+        """Print `text`; control characters (a typed ESC or BEL, say) are shown as escapes, never sent
+        to the terminal, so a member's text cannot drive it."""
+        print(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text), file=self.out)
 
     def echo(self, line: str) -> None:
         """Repeat the line being run, so a transcript of --exec lines or piped input reads clearly."""

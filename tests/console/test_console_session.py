@@ -41,3 +41,16 @@ async def test_a_failing_line_is_said_plainly_and_the_session_goes_on(console_bo
     assert status == 2
     assert "error: this line failed (RuntimeError: boom); the session goes on" in text
     assert "┃ Run On (2020)" in text  # the next line still ran
+
+
+async def test_an_unclosed_quote_is_a_usage_line_and_control_characters_are_shown_not_sent(console_bot):
+    out = io.StringIO()
+    status = await run_console(
+        console_bot, execute=['/rate title:"Run On score:5', "/drama title:Run On\x07\x1b[31m"], out=out
+    )
+    text = out.getvalue()
+    assert status == 2
+    assert "usage: the quote in '\"Run On' is never closed: close it or leave the quotes out" in text
+    assert "\x1b" not in text and "\x07" not in text  # nothing reaches the terminal raw
+    assert "\\x1b[31m" in text  # shown as an escape where the title is quoted back
+    assert "Counted" not in text  # the unclosed line recorded no vote
