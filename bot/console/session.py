@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 and C1 control characters other than tab and newline."""
+_COMMENT = re.compile(r"\s{2,}#\s.*$")
+"""A trailing comment: two or more spaces, then `# ` (a title such as "#Alive" keeps its hash)."""
 
 
 class ConsoleBot(RamenBot):
@@ -179,7 +181,7 @@ class ConsoleSession:
 
     async def execute(self, line: str) -> bool:
         """Run one console line. Returns False when the session should end."""
-        line = line.strip()
+        line = _COMMENT.sub("", line).strip()  # "/rate title:Run On   # posts a prompt", as the README shows
         if not line or line.startswith("#"):
             return True
         try:
