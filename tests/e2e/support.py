@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import sys
 import time
+from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -348,3 +351,34 @@ def named(fake, stored: dict[int, int]) -> dict[str, int]:
 
 def since(fake, start: int, method: str, pattern: str) -> list[dict]:
     return [r for r in fake.requests[start:] if r["method"] == method and re.search(pattern, r["path"])]
+
+
+def one_guild_options(members: Iterable[str]) -> dict:
+    """FakeDiscord options: one guild ("Fake Guild": #general, #bot-commands) with alice as its
+    Moderator and `members` (names) without roles; no privileged intents."""
+    everyone = {"alice": ["Moderator"], **{name: [] for name in members}}
+    return {
+        "allowed_intents": 0,
+        "guilds": [
+            {"name": "Fake Guild", "channels": ["general", "bot-commands"], "roles": ["Moderator"], "members": everyone}
+        ],
+    }
+
+
+@asynccontextmanager
+async def recording_fake(options: dict, *, gated: bool = False) -> AsyncIterator[Any]:
+    """A started FakeDiscord whose request bodies are recorded in `fake.sent` (`record_bodies`);
+    `gated`: request gates installed first (`gate_requests`), so tests act while the bot waits."""
+    if str(FAKE_DIR) not in sys.path:
+        sys.path.insert(0, str(FAKE_DIR))
+    from fakediscord import FakeDiscord
+
+    fake = FakeDiscord(**options)
+    if gated:
+        gate_requests(fake)
+    await fake.start()
+    fake.sent = record_bodies(fake)
+    try:
+        yield fake
+    finally:
+        await fake.stop()

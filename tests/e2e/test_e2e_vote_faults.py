@@ -9,20 +9,18 @@ back always beats what the bot infers about the time it was away; nothing acknow
 from __future__ import annotations
 
 import asyncio
-import sys
 
 import pytest
 import pytest_asyncio
 
 from tests.e2e.support import (
-    FAKE_DIR,
     KEYCAPS,
     base_env,
-    gate_requests,
     held_scores,
+    one_guild_options,
     post_prompt,
     query,
-    record_bodies,
+    recording_fake,
     requires_fake,
     since,
     uid,
@@ -37,28 +35,14 @@ NAMED = ["bob", "carol", "dave", "erin", "frank"]
 
 @pytest.fixture(scope="module")
 def fake_discord_options() -> dict:
-    members = {"alice": ["Moderator"], **{n: [] for n in NAMED}}
-    return {
-        "allowed_intents": 0,
-        "guilds": [
-            {"name": "Fake Guild", "channels": ["general", "bot-commands"], "roles": ["Moderator"], "members": members}
-        ],
-    }
+    return one_guild_options(NAMED)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def fake_discord(fake_discord_options):
     """The fake with request gates installed (tests act while the bot waits on a REST answer)."""
-    if str(FAKE_DIR) not in sys.path:
-        sys.path.insert(0, str(FAKE_DIR))
-    from fakediscord import FakeDiscord
-
-    fake = FakeDiscord(**fake_discord_options)
-    gate_requests(fake)
-    await fake.start()
-    fake.sent = record_bodies(fake)
-    yield fake
-    await fake.stop()
+    async with recording_fake(fake_discord_options, gated=True) as fake:
+        yield fake
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import os
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,11 @@ import pytest_asyncio
 
 from bot.config import PROJECT_ROOT
 from tests.e2e.support import (
-    FAKE_DIR,
     KEYCAPS,
     base_env,
+    one_guild_options,
     post_prompt,
-    record_bodies,
+    recording_fake,
     requires_fake,
     uid,
     votes,
@@ -95,25 +94,13 @@ def bot_db(server) -> str:
 
 @pytest.fixture(scope="module")
 def fake_discord_options() -> dict:
-    members = {"alice": ["Moderator"], **{n: [] for n in ["bob", "carol", "dave", "erin"]}}
-    return {
-        "allowed_intents": 0,
-        "guilds": [
-            {"name": "Fake Guild", "channels": ["general", "bot-commands"], "roles": ["Moderator"], "members": members}
-        ],
-    }
+    return one_guild_options(["bob", "carol", "dave", "erin"])
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def fake_discord(fake_discord_options):
-    if str(FAKE_DIR) not in sys.path:
-        sys.path.insert(0, str(FAKE_DIR))
-    from fakediscord import FakeDiscord
-
-    fake = await FakeDiscord(**fake_discord_options).start()
-    fake.sent = record_bodies(fake)
-    yield fake
-    await fake.stop()
+    async with recording_fake(fake_discord_options) as fake:
+        yield fake
 
 
 @pytest.fixture(scope="module")
