@@ -81,3 +81,11 @@ async def bot(fake_discord, bot_command, bot_cwd, bot_env, tmp_path_factory, req
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: a long end-to-end run (the reduced load run); still run by default")
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def live_bot(bot):
+    """The module's bot, started again if an earlier test left it stopped."""
+    if not bot.running:
+        await bot.start()
+    return bot

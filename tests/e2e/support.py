@@ -382,3 +382,18 @@ async def recording_fake(options: dict, *, gated: bool = False) -> AsyncIterator
         yield fake
     finally:
         await fake.stop()
+
+
+def hold_message_read(fake: Any, message_id: str | int) -> tuple[asyncio.Event, asyncio.Event]:
+    """Gate the bot's next GET of message `message_id` (needs `gate_requests`): returns (held, release);
+    `held` is set when the read arrives, which then waits until the test sets `release`. One read only."""
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold(method: str, path: str) -> None:
+        if method == "GET" and path.endswith(f"/messages/{message_id}"):
+            fake.gates.remove(hold)
+            held.set()
+            await release.wait()
+
+    fake.gates.append(hold)
+    return held, release

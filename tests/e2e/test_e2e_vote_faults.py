@@ -17,6 +17,7 @@ from tests.e2e.support import (
     KEYCAPS,
     base_env,
     held_scores,
+    hold_message_read,
     one_guild_options,
     post_prompt,
     query,
@@ -50,14 +51,6 @@ def bot_env(bot_db, fake_discord) -> dict[str, str]:
     return base_env(bot_db, dev_guild_id=fake_discord.guild()["id"])
 
 
-@pytest_asyncio.fixture(loop_scope="module")
-async def live_bot(bot):
-    """The module's bot, started again if an earlier test left it stopped."""
-    if not bot.running:
-        await bot.start()
-    return bot
-
-
 def seen_scores(db, prompt: str, user_id: int) -> set[int]:
     """The keycaps (either spelling) the bot's store last saw the member hold on the prompt."""
     rows = query(
@@ -87,15 +80,7 @@ async def test_a_live_removal_right_after_a_restart_keeps_the_keycap_added_while
     bot.proc.kill()  # kill -9
     await bot.proc.wait()
     await fake.react(prompt, KEYCAPS[6], user="bob")  # while down: bob adds 7 (his 3 stays on)
-    held, release = asyncio.Event(), asyncio.Event()
-
-    async def hold_the_first_read(method: str, path: str) -> None:
-        if method == "GET" and path.endswith(f"/messages/{first}"):
-            fake.gates.remove(hold_the_first_read)
-            held.set()
-            await release.wait()
-
-    fake.gates.append(hold_the_first_read)
+    held, release = hold_message_read(fake, first)
     start = len(fake.requests)
     try:
         await bot.start()
@@ -133,15 +118,7 @@ async def test_a_resume_during_the_re_read_keeps_a_live_vote_made_before_it(fake
     await wait_votes(fake, bot_db, drama, {"carol": 2})
     await bot.stop()
     await fake.react(prompt, KEYCAPS[7], user="carol")  # while down: carol adds 8 (her 2 stays on)
-    held, release = asyncio.Event(), asyncio.Event()
-
-    async def hold_the_read(method: str, path: str) -> None:
-        if method == "GET" and path.endswith(f"/messages/{prompt}"):
-            fake.gates.remove(hold_the_read)
-            held.set()
-            await release.wait()
-
-    fake.gates.append(hold_the_read)
+    held, release = hold_message_read(fake, prompt)
     try:
         await bot.start()
         rate = await fake.slash("rate", {"title": drama, "score": 9}, user="carol")  # live: carol 9

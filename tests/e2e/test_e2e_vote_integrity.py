@@ -68,14 +68,6 @@ def bot_env(bot_db, fake_discord) -> dict[str, str]:
     return base_env(bot_db, dev_guild_id=fake_discord.guild()["id"])
 
 
-@pytest_asyncio.fixture(loop_scope="module")
-async def live_bot(bot):
-    """The module's bot, started again if an earlier test left it stopped."""
-    if not bot.running:
-        await bot.start()
-    return bot
-
-
 # ------------------------------------------------------------------------------ helpers
 
 
